@@ -1,0 +1,87 @@
+"""The scheduler loop: one tick every few seconds decides what work is due and enqueues it.
+
+Several schedulers may run at once (scaled out): each periodic job is guarded by a Redis
+``SET NX PX`` lock named for its time slot, so a slot is enqueued once whichever process
+gets there first. Stage B adds the atomic claim of due post targets to ``tick``.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import FrameType
+
+import dramatiq
+import redis
+
+from jobs.broker import broker, redis_url
+from jobs.maintenance import housekeeping
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_KEY = "socialmuse:scheduler:heartbeat"
+
+
+@dataclass(frozen=True)
+class Periodic:
+    """An actor enqueued once per ``every_seconds`` slot across all schedulers."""
+
+    name: str
+    every_seconds: int
+    actor: dramatiq.Actor  # type: ignore[type-arg]
+
+
+PERIODIC: tuple[Periodic, ...] = (
+    Periodic("maintenance.housekeeping", 3600, housekeeping),
+)
+
+
+class Scheduler:
+    """Runs ``tick`` until stopped; tests call ``tick`` directly with a fake clock."""
+
+    def __init__(self, client: redis.Redis, clock: Callable[[], float] = time.time) -> None:
+        self.client = client
+        self.clock = clock
+        self.stopping = threading.Event()
+
+    def tick(self) -> list[str]:
+        """Record a heartbeat, then enqueue every periodic job whose slot is new."""
+        now = self.clock()
+        self.client.set(HEARTBEAT_KEY, f"{now:.3f}", ex=300)
+        enqueued = []
+        for job in PERIODIC:
+            slot = int(now // job.every_seconds)
+            key = f"socialmuse:scheduler:slot:{job.name}:{slot}"
+            if self.client.set(key, "1", nx=True, ex=job.every_seconds * 2):
+                job.actor.send()
+                enqueued.append(job.name)
+        return enqueued
+
+    def run(self, interval: float = 5.0) -> None:
+        log.info("scheduler started (tick every %.1fs)", interval)
+        while not self.stopping.is_set():
+            try:
+                for name in self.tick():
+                    log.info("enqueued %s", name)
+            except redis.RedisError as exc:
+                log.warning("scheduler tick failed, will retry: %s", exc)
+            self.stopping.wait(interval)
+        log.info("scheduler stopped")
+
+
+def main(interval: float = 5.0) -> None:
+    """Entry point for ``socialmuse scheduler``: stops cleanly on SIGTERM or Ctrl-C."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s scheduler %(message)s")
+    scheduler = Scheduler(redis.Redis.from_url(redis_url()))
+
+    def _stop(_signum: int, _frame: FrameType | None) -> None:
+        scheduler.stopping.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    _ = broker  # the broker must exist before any actor is sent
+    scheduler.run(interval)

@@ -1,0 +1,168 @@
+"""A member of organization A can neither read nor change anything of organization B.
+
+Every service function that takes an ``actor`` is listed in ``CROSS_TENANT_CALLS``; a
+guard test fails when a new one appears without a cross-tenant case here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+import socialmuse.services as services_pkg
+from socialmuse.models import AuditEvent, Brand, Invitation, Membership, Organization
+from socialmuse.models.enums import Role
+from socialmuse.services import audit, brands, organizations, team
+from socialmuse.services.errors import NotFound, PermissionDenied
+from tests.factories import Person, brand, owner, teammate
+
+
+@dataclass
+class World:
+    a: Person
+    b: Person
+    b_brand: int
+    b_membership: int
+    b_invitation: int
+
+
+@pytest.fixture()
+def world(session: Session) -> World:
+    a = owner(session, org="A")
+    b = owner(session, org="B")
+    b_brand = brand(session, b, "B brand")
+    b_mate = teammate(session, b, role=Role.TEAM_MEMBER)
+    invitation = team.create_invitation(session, actor=b.actor, email="pending@example.com",
+                                        role=Role.TEAM_MEMBER)
+    session.commit()
+    membership = session.exec(select(Membership).where(
+        Membership.user_id == b_mate.actor.user_id)).one()
+    return World(a=a, b=b, b_brand=b_brand, b_membership=membership.id or 0,
+                 b_invitation=invitation.invitation.id)
+
+
+Call = Callable[[Session, World], Any]
+
+CROSS_TENANT_CALLS: dict[str, Call] = {
+    "brands.get_brand": lambda s, w: brands.get_brand(s, actor=w.a.actor, brand_id=w.b_brand),
+    "brands.load_brand": lambda s, w: brands.load_brand(
+        s, actor=w.a.actor, brand_id=w.b_brand, action=brands.Action.BRAND_VIEW),
+    "brands.update_brand": lambda s, w: brands.update_brand(
+        s, actor=w.a.actor, brand_id=w.b_brand, name="Hacked", timezone="UTC", voice=""),
+    "brands.archive_brand": lambda s, w: brands.archive_brand(
+        s, actor=w.a.actor, brand_id=w.b_brand),
+    "brands.restore_brand": lambda s, w: brands.restore_brand(
+        s, actor=w.a.actor, brand_id=w.b_brand),
+    "team.change_member": lambda s, w: team.change_member(
+        s, actor=w.a.actor, membership_id=w.b_membership, role=Role.ADMIN),
+    "team.remove_member": lambda s, w: team.remove_member(
+        s, actor=w.a.actor, membership_id=w.b_membership),
+    "team.revoke_invitation": lambda s, w: team.revoke_invitation(
+        s, actor=w.a.actor, invitation_id=w.b_invitation),
+}
+
+# Functions that work on "the actor's own organization": called with A's real actor, their
+# result must not mention anything of B (and writes must land in A).
+OWN_ORG_CALLS: dict[str, Call] = {
+    "brands.list_brands": lambda s, w: brands.list_brands(s, actor=w.a.actor,
+                                                          include_archived=True),
+    "brands.create_brand": lambda s, w: brands.create_brand(
+        s, actor=w.a.actor, name="B brand", timezone="UTC"),
+    "team.list_members": lambda s, w: team.list_members(s, actor=w.a.actor),
+    "team.list_invitations": lambda s, w: team.list_invitations(s, actor=w.a.actor),
+    "team.create_invitation": lambda s, w: team.create_invitation(
+        s, actor=w.a.actor, email="pending@example.com", role=Role.TEAM_MEMBER),
+    "organizations.get_organization": lambda s, w: organizations.get_organization(
+        s, actor=w.a.actor),
+    "organizations.rename_organization": lambda s, w: organizations.rename_organization(
+        s, actor=w.a.actor, name="A2"),
+    "audit.list_events": lambda s, w: audit.list_events(s, actor=w.a.actor),
+}
+
+# Functions taking an actor that cannot name another tenant's data by construction.
+NOT_TENANT_ADDRESSABLE = {
+    "organizations.create_organization",  # makes a new tenant owned by the actor
+    "audit.record_for",  # writes into the actor's own organization only
+    "team.grantable_roles",
+    "permissions.authorize", "permissions.can", "permissions.grantable_roles",
+    "permissions.check_grant", "permissions.may_manage_member",
+}
+
+
+
+def _snapshot(session: Session) -> tuple[Any, ...]:
+    session.expire_all()
+    return (
+        [(b.id, b.name, b.timezone, b.archived_at) for b in session.exec(select(Brand)).all()],
+        [(m.id, m.role) for m in session.exec(select(Membership)).all()],
+        [(i.id, i.revoked_at) for i in session.exec(select(Invitation)).all()],
+        [(o.id, o.name) for o in session.exec(select(Organization)).all()],
+    )
+
+
+@pytest.mark.parametrize("name", sorted(CROSS_TENANT_CALLS))
+def test_member_of_a_cannot_touch_b(session: Session, world: World, name: str) -> None:
+    before = _snapshot(session)
+    events_before = len(session.exec(select(AuditEvent)).all())
+    with pytest.raises((NotFound, PermissionDenied)):
+        CROSS_TENANT_CALLS[name](session, world)
+    session.rollback()
+    assert _snapshot(session) == before
+    assert len(session.exec(select(AuditEvent)).all()) == events_before
+
+
+@pytest.mark.parametrize("name", sorted(OWN_ORG_CALLS))
+def test_own_organization_calls_never_reveal_or_change_b(
+    session: Session, world: World, name: str
+) -> None:
+    b_org = world.b.actor.organization_id
+    b_before = _snapshot(session)
+    result = OWN_ORG_CALLS[name](session, world)
+    session.commit()
+    dumped = str(result.model_dump() if hasattr(result, "model_dump")
+                 else [r.model_dump() for r in result])
+    assert world.b.email not in dumped
+    assert f"'organization_id': {b_org}" not in dumped
+    b_rows_after = _snapshot(session)
+    b_brands = [b for b in b_rows_after[0] if b[0] == world.b_brand]
+    assert b_brands == [b for b in b_before[0] if b[0] == world.b_brand]
+    assert [o for o in b_rows_after[3] if o[0] == b_org] == [
+        o for o in b_before[3] if o[0] == b_org]
+
+
+def test_a_cannot_act_inside_b_with_its_own_login(session: Session, world: World) -> None:
+    from socialmuse.services import auth
+
+    with pytest.raises(PermissionDenied):
+        auth.actor_for(session, token=world.a.token,
+                       organization_id=world.b.actor.organization_id)
+
+
+def test_every_actor_taking_service_has_a_cross_tenant_case() -> None:
+    found = set()
+    for info in pkgutil.iter_modules(services_pkg.__path__):
+        module = importlib.import_module(f"socialmuse.services.{info.name}")
+        for fname, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ != module.__name__ or fname.startswith("_"):
+                continue
+            if "actor" in inspect.signature(fn).parameters:
+                found.add(f"{info.name}.{fname}")
+    missing = found - set(CROSS_TENANT_CALLS) - set(OWN_ORG_CALLS) - NOT_TENANT_ADDRESSABLE
+    assert not missing, f"add cross-tenant cases for: {sorted(missing)}"
+
+
+def test_audit_log_shows_only_own_organization(session: Session, world: World) -> None:
+    page = audit.list_events(session, actor=world.a.actor)
+    assert page.total == len(page.items) > 0
+    emails = {item.actor for item in page.items}
+    assert world.b.email not in emails
+    assert all("B brand" not in item.target for item in page.items)
+    actions = {item.action for item in page.items}
+    assert {"auth.sign_in", "organization.created"} <= actions

@@ -43,6 +43,7 @@ class Settings(BaseSettings):
         default="", repr=False, description="comma-separated previous keys, for rotation"
     )
     base_url: str = "http://localhost:3000"
+    port: int = Field(default=3000, ge=1, le=65535, description="what `socialmuse run` serves")
     session_days: int = Field(default=14, ge=1, description="absolute lifetime of a login")
     invitation_days: int = Field(default=7, ge=1)
 

@@ -2,10 +2,10 @@
 
 from logging.config import fileConfig
 
+from alembic import context
 from sqlmodel import SQLModel
 
 import socialmuse.models  # noqa: F401  (registers every table)
-from alembic import context
 from socialmuse.db import get_engine
 
 config = context.config

@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     )
     base_url: str = "http://localhost:3000"
     port: int = Field(default=3000, ge=1, le=65535, description="what `socialmuse run` serves")
+    host: str = "0.0.0.0"
+    web_mode: Literal["prod", "dev"] = "prod"
+    web_workers: int | None = Field(
+        default=None, ge=1, description="web server processes; default: Reflex's (2 x cores + 1)"
+    )
+    app_root: Path | None = Field(default=None, description="folder holding rxconfig.py")
     session_days: int = Field(default=14, ge=1, description="absolute lifetime of a login")
     invitation_days: int = Field(default=7, ge=1)
 

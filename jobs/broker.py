@@ -12,6 +12,7 @@ differs. Middleware, in order (Dramatiq docs, "Middleware"):
 from __future__ import annotations
 
 import dramatiq
+import redis
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import (
     AgeLimit,
@@ -21,8 +22,6 @@ from dramatiq.middleware import (
     ShutdownNotifications,
     TimeLimit,
 )
-
-import redis
 
 from socialmuse.settings import QueueUnavailable, get_settings
 

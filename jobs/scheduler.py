@@ -32,7 +32,7 @@ class Periodic:
 
     name: str
     every_seconds: int
-    actor: dramatiq.Actor  # type: ignore[type-arg]
+    actor: dramatiq.Actor
 
 
 PERIODIC: tuple[Periodic, ...] = (

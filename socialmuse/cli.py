@@ -23,8 +23,12 @@ from socialmuse.services.errors import DomainError
 from socialmuse.services.organizations import create_organization_for
 from socialmuse.settings import SettingsError, get_settings
 
-app = typer.Typer(help="SocialMuse: self-hostable social media automation.", no_args_is_help=True,
-                  add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="SocialMuse: self-hostable social media automation.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 brands_app = typer.Typer(help="Brands of an organization.", no_args_is_help=True)
 app.add_typer(brands_app, name="brands")
 
@@ -75,8 +79,16 @@ def worker(
     from jobs.broker import check_redis, redis_url
 
     check_redis(redis_url())
-    args = [sys.executable, "-m", "dramatiq", "jobs", "--processes", str(processes),
-            "--threads", str(threads)]
+    args = [
+        sys.executable,
+        "-m",
+        "dramatiq",
+        "jobs",
+        "--processes",
+        str(processes),
+        "--threads",
+        str(threads),
+    ]
     os.execv(sys.executable, args)
 
 
@@ -104,10 +116,17 @@ def create_admin(
     with unit_of_work() as session:
         user = auth.create_user(session, email=email, password=password, name=name)
         organization = create_organization_for(session, user=user, name=org_name)
-        data = {"user_id": user.id, "organization_id": organization.id, "email": user.email,
-                "role": "super_admin"}
-    emit(as_json, data, f"created {data['email']} as owner of organization "
-                        f"{data['organization_id']} ({org_name})")
+        data = {
+            "user_id": user.id,
+            "organization_id": organization.id,
+            "email": user.email,
+            "role": "super_admin",
+        }
+    emit(
+        as_json,
+        data,
+        f"created {data['email']} as owner of organization {data['organization_id']} ({org_name})",
+    )
 
 
 @brands_app.command("create")
@@ -121,10 +140,12 @@ def brands_create(
     """Create a brand in an organization."""
     with unit_of_work() as session:
         actor = auth.operator_actor(session, organization_id=org_id)
-        brand = brands.create_brand(session, actor=actor, name=name, timezone=timezone,
-                                    voice=voice)
-    emit(as_json, brand.model_dump(mode="json"),
-         f"created brand {brand.id} ({brand.name}, {brand.timezone})")
+        brand = brands.create_brand(session, actor=actor, name=name, timezone=timezone, voice=voice)
+    emit(
+        as_json,
+        brand.model_dump(mode="json"),
+        f"created brand {brand.id} ({brand.name}, {brand.timezone})",
+    )
 
 
 @brands_app.command("list")
@@ -137,8 +158,9 @@ def brands_list(
     with unit_of_work() as session:
         actor = auth.operator_actor(session, organization_id=org_id)
         rows = brands.list_brands(session, actor=actor, include_archived=archived)
-    lines = [f"{b.id}\t{b.name}\t{b.timezone}" + ("\t(archived)" if b.archived else "")
-             for b in rows]
+    lines = [
+        f"{b.id}\t{b.name}\t{b.timezone}" + ("\t(archived)" if b.archived else "") for b in rows
+    ]
     emit(as_json, [b.model_dump(mode="json") for b in rows], "\n".join(lines) or "no brands")
 
 
@@ -148,9 +170,12 @@ def demo_cmd(as_json: JsonFlag = False) -> None:
     with unit_of_work() as session:
         login = demo.seed_demo(session)
     base = get_settings().base_url
-    emit(as_json, login.model_dump(),
-         f"demo organization {login.organization_id} is ready at {base}\n"
-         f"  log in as {login.email} with password {login.password}")
+    emit(
+        as_json,
+        login.model_dump(),
+        f"demo organization {login.organization_id} is ready at {base}\n"
+        f"  log in as {login.email} with password {login.password}",
+    )
 
 
 def _guarded(entry: Callable[[], T]) -> T | None:

@@ -11,8 +11,13 @@ from socialmuse.services import health
 
 def build_api() -> FastAPI:
     """Routes carry their full ``/api/v1`` prefix so the app can be mounted at the root."""
-    api = FastAPI(title="SocialMuse API", version="1", docs_url="/api/v1/docs",
-                  openapi_url="/api/v1/openapi.json", redoc_url=None)
+    api = FastAPI(
+        title="SocialMuse API",
+        version="1",
+        docs_url="/api/v1/docs",
+        openapi_url="/api/v1/openapi.json",
+        redoc_url=None,
+    )
 
     @api.get("/api/v1/health", response_model=health.Health)
     def get_health() -> JSONResponse:

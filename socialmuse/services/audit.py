@@ -66,9 +66,7 @@ def record_for(
     )
 
 
-def list_events(
-    session: Session, *, actor: Actor, page: int = 1, page_size: int = 50
-) -> AuditPage:
+def list_events(session: Session, *, actor: Actor, page: int = 1, page_size: int = 50) -> AuditPage:
     """The organization's events plus sign-in events of its members, newest first."""
     authorize(actor, Action.AUDIT_VIEW, organization_id=actor.organization_id)
     page = max(page, 1)
@@ -80,8 +78,7 @@ def list_events(
     )
     scope = or_(
         col(AuditEvent.organization_id) == actor.organization_id,
-        (col(AuditEvent.organization_id).is_(None))
-        & col(AuditEvent.subject).in_(member_emails),
+        (col(AuditEvent.organization_id).is_(None)) & col(AuditEvent.subject).in_(member_emails),
     )
     total = session.exec(select(func.count()).select_from(AuditEvent).where(scope)).one()
     rows = session.exec(

@@ -63,8 +63,9 @@ def sign_up(
     )
     user = create_user(session, email=email, password=password, name=name, ip=ip)
     organization = create_organization_for(session, user=user, name=organization_name, ip=ip)
-    token = start_session(session, user=user, organization_id=organization.id, ip=ip,
-                          user_agent=user_agent)
+    token = start_session(
+        session, user=user, organization_id=organization.id, ip=ip, user_agent=user_agent
+    )
     return SignedIn(token=token, user_id=user.id or 0, organization_id=organization.id)
 
 
@@ -198,9 +199,7 @@ def start_session(
     if organization_id is not None:
         user.last_organization_id = organization_id
     session.add(user)
-    audit.record(
-        session, action=audit.SIGN_IN, actor_user_id=user.id, subject=user.email, ip=ip
-    )
+    audit.record(session, action=audit.SIGN_IN, actor_user_id=user.id, subject=user.email, ip=ip)
     return token
 
 
@@ -320,8 +319,13 @@ def operator_actor(session: Session, *, organization_id: int) -> Actor:
     """
     if session.get(Organization, organization_id) is None:
         raise NotFound(f"There is no organization with id {organization_id}.")
-    return Actor(user_id=0, organization_id=organization_id, role=Role.SUPER_ADMIN,
-                 name="operator", via="cli")
+    return Actor(
+        user_id=0,
+        organization_id=organization_id,
+        role=Role.SUPER_ADMIN,
+        name="operator",
+        via="cli",
+    )
 
 
 def list_organizations(session: Session, *, token: str) -> list[OrganizationSummary]:

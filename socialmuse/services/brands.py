@@ -21,7 +21,8 @@ MAX_VOICE_LENGTH = 4000
 def timezone_choices() -> list[str]:
     """Every IANA zone name the bundled tz database knows, sorted (for pickers)."""
     regional = (
-        z for z in zoneinfo.available_timezones()
+        z
+        for z in zoneinfo.available_timezones()
         if "/" in z and not z.startswith(("Etc/", "SystemV/"))
     )
     return [*sorted(regional), "UTC"]
@@ -104,15 +105,17 @@ def create_brand(
     timezone = check_timezone(timezone)
     voice = _check_voice(voice)
     _check_unique_name(session, actor, name, None)
-    brand = Brand(
-        organization_id=actor.organization_id, name=name, timezone=timezone, voice=voice
-    )
+    brand = Brand(organization_id=actor.organization_id, name=name, timezone=timezone, voice=voice)
     session.add(brand)
     session.flush()
     if actor.brand_ids is not None:
         _extend_creator_scope(session, actor, brand.id or 0)
     audit.record_for(
-        session, actor, "brand.created", target_type="brand", target_id=brand.id,
+        session,
+        actor,
+        "brand.created",
+        target_type="brand",
+        target_id=brand.id,
         details={"name": name, "timezone": timezone},
     )
     return to_public(brand)
@@ -156,7 +159,11 @@ def update_brand(
         brand.updated_at = utcnow()
         session.add(brand)
         audit.record_for(
-            session, actor, "brand.updated", target_type="brand", target_id=brand.id,
+            session,
+            actor,
+            "brand.updated",
+            target_type="brand",
+            target_id=brand.id,
             details={"name": brand.name, "changed": sorted(changes)},
         )
     return to_public(brand)
@@ -168,8 +175,14 @@ def archive_brand(session: Session, *, actor: Actor, brand_id: int) -> BrandPubl
     if brand.archived_at is None:
         brand.archived_at = utcnow()
         session.add(brand)
-        audit.record_for(session, actor, "brand.archived", target_type="brand",
-                         target_id=brand.id, details={"name": brand.name})
+        audit.record_for(
+            session,
+            actor,
+            "brand.archived",
+            target_type="brand",
+            target_id=brand.id,
+            details={"name": brand.name},
+        )
     return to_public(brand)
 
 
@@ -179,8 +192,14 @@ def restore_brand(session: Session, *, actor: Actor, brand_id: int) -> BrandPubl
         _check_unique_name(session, actor, brand.name, brand.id)
         brand.archived_at = None
         session.add(brand)
-        audit.record_for(session, actor, "brand.restored", target_type="brand",
-                         target_id=brand.id, details={"name": brand.name})
+        audit.record_for(
+            session,
+            actor,
+            "brand.restored",
+            target_type="brand",
+            target_id=brand.id,
+            details={"name": brand.name},
+        )
     return to_public(brand)
 
 

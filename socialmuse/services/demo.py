@@ -42,29 +42,45 @@ def seed_demo(session: Session) -> DemoLogin:
     else:
         user.password_hash = hash_password(password)
         session.add(user)
-        organization_id = session.exec(
-            select(Membership.organization_id).where(
-                Membership.user_id == user.id, Membership.role == Role.SUPER_ADMIN
-            )
-        ).first() or create_organization_for(session, user=user, name="Demo Agency").id or 0
+        organization_id = (
+            session.exec(
+                select(Membership.organization_id).where(
+                    Membership.user_id == user.id, Membership.role == Role.SUPER_ADMIN
+                )
+            ).first()
+            or create_organization_for(session, user=user, name="Demo Agency").id
+            or 0
+        )
     owner = auth.actor_for_user(session, user_id=user.id or 0, organization_id=organization_id)
-    existing = {b.name: b.id for b in brands.list_brands(session, actor=owner,
-                                                         include_archived=True)}
+    existing = {
+        b.name: b.id for b in brands.list_brands(session, actor=owner, include_archived=True)
+    }
     brand_ids = []
     for name, timezone, voice in DEMO_BRANDS:
         if name not in existing:
-            existing[name] = brands.create_brand(session, actor=owner, name=name,
-                                                 timezone=timezone, voice=voice).id
+            existing[name] = brands.create_brand(
+                session, actor=owner, name=name, timezone=timezone, voice=voice
+            ).id
         brand_ids.append(existing[name])
     mate = session.exec(select(User).where(User.email == TEAMMATE_EMAIL)).first()
     if mate is None:
-        invitation = team.create_invitation(session, actor=owner, email=TEAMMATE_EMAIL,
-                                            role=Role.TEAM_MEMBER, brand_ids=brand_ids[:1])
-        team.accept_invitation(session, token=invitation.token, name="Sam Teammate",
-                               password=secrets.token_urlsafe(16))
+        invitation = team.create_invitation(
+            session,
+            actor=owner,
+            email=TEAMMATE_EMAIL,
+            role=Role.TEAM_MEMBER,
+            brand_ids=brand_ids[:1],
+        )
+        team.accept_invitation(
+            session, token=invitation.token, name="Sam Teammate", password=secrets.token_urlsafe(16)
+        )
         mate = session.exec(select(User).where(User.email == TEAMMATE_EMAIL)).one()
     return DemoLogin(
-        email=DEMO_EMAIL, password=password, organization_id=organization_id,
-        user_id=user.id or 0, brand_ids=brand_ids, teammate_email=TEAMMATE_EMAIL,
+        email=DEMO_EMAIL,
+        password=password,
+        organization_id=organization_id,
+        user_id=user.id or 0,
+        brand_ids=brand_ids,
+        teammate_email=TEAMMATE_EMAIL,
         teammate_user_id=mate.id or 0,
     )

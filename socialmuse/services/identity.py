@@ -10,11 +10,32 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
 _COMMON_PASSWORDS = frozenset(
     {
-        "password", "password1", "password12", "password123", "passw0rd", "1234567890",
-        "12345678910", "qwertyuiop", "qwerty1234", "qwerty12345", "iloveyou12", "letmein123",
-        "welcome123", "admin12345", "administrator", "abcdefghij", "1q2w3e4r5t", "0987654321",
-        "football12", "baseball12", "sunshine12", "princess12", "changeme123", "socialmuse",
-        "socialmuse1", "socialmuse123",
+        "password",
+        "password1",
+        "password12",
+        "password123",
+        "passw0rd",
+        "1234567890",
+        "12345678910",
+        "qwertyuiop",
+        "qwerty1234",
+        "qwerty12345",
+        "iloveyou12",
+        "letmein123",
+        "welcome123",
+        "admin12345",
+        "administrator",
+        "abcdefghij",
+        "1q2w3e4r5t",
+        "0987654321",
+        "football12",
+        "baseball12",
+        "sunshine12",
+        "princess12",
+        "changeme123",
+        "socialmuse",
+        "socialmuse1",
+        "socialmuse123",
     }
 )
 
@@ -57,7 +78,5 @@ def clean_name(value: str, *, field: str, what: str, max_length: int = 120) -> s
     if not value:
         raise ValidationError(f"Enter {what}.", field=field)
     if len(value) > max_length:
-        raise ValidationError(
-            f"Keep {what} under {max_length} characters.", field=field
-        )
+        raise ValidationError(f"Keep {what} under {max_length} characters.", field=field)
     return value

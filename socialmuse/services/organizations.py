@@ -56,8 +56,9 @@ def create_organization(session: Session, *, actor: Actor, name: str) -> Organiz
     if user is None:
         raise NotFound("Your account no longer exists.")
     organization = create_organization_for(session, user=user, name=name, ip=actor.ip)
-    return OrganizationSummary(id=organization.id or 0, name=organization.name,
-                               role=Role.SUPER_ADMIN)
+    return OrganizationSummary(
+        id=organization.id or 0, name=organization.name, role=Role.SUPER_ADMIN
+    )
 
 
 def _load(session: Session, actor: Actor, action: Action) -> Organization:
@@ -80,22 +81,26 @@ def rename_organization(session: Session, *, actor: Actor, name: str) -> Organiz
     organization.name = new_name
     session.add(organization)
     audit.record_for(
-        session, actor, "organization.renamed", target_type="organization",
-        target_id=organization.id, details={"name": new_name, "previous": old_name},
+        session,
+        actor,
+        "organization.renamed",
+        target_type="organization",
+        target_id=organization.id,
+        details={"name": new_name, "previous": old_name},
     )
     return _public(session, organization)
 
 
 def _public(session: Session, organization: Organization) -> OrganizationPublic:
     members = session.exec(
-        select(func.count()).select_from(Membership).where(
-            Membership.organization_id == organization.id
-        )
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.organization_id == organization.id)
     ).one()
     brands = session.exec(
-        select(func.count()).select_from(Brand).where(
-            Brand.organization_id == organization.id, col(Brand.archived_at).is_(None)
-        )
+        select(func.count())
+        .select_from(Brand)
+        .where(Brand.organization_id == organization.id, col(Brand.archived_at).is_(None))
     ).one()
     return OrganizationPublic(
         id=organization.id or 0,

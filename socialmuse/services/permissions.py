@@ -117,9 +117,7 @@ def check_grant(actor: Actor, role: Role, brand_ids: Iterable[int]) -> None:
     """Refuse a role or brand scope the actor could not hold themselves."""
     authorize(actor, Action.TEAM_MANAGE, organization_id=actor.organization_id)
     if role not in grantable_roles(actor):
-        raise PermissionDenied(
-            f"You cannot grant the role {ROLE_LABELS[role]}.", field="role"
-        )
+        raise PermissionDenied(f"You cannot grant the role {ROLE_LABELS[role]}.", field="role")
     scope = set(brand_ids)
     if actor.brand_ids is not None:
         if not scope:

@@ -180,8 +180,7 @@ def create_invitation(
         .where(Membership.organization_id == actor.organization_id, User.email == email)
     ).first()
     if existing_member is not None:
-        raise ValidationError("This person is already a member of the organization.",
-                              field="email")
+        raise ValidationError("This person is already a member of the organization.", field="email")
     now = utcnow()
     for pending in session.exec(
         select(Invitation).where(
@@ -206,8 +205,12 @@ def create_invitation(
     session.add(invitation)
     session.flush()
     audit.record_for(
-        session, actor, "invitation.created", target_type="invitation",
-        target_id=invitation.id, details={"email": email, "role": role.value, "brand_ids": wanted},
+        session,
+        actor,
+        "invitation.created",
+        target_type="invitation",
+        target_id=invitation.id,
+        details={"email": email, "role": role.value, "brand_ids": wanted},
     )
     return CreatedInvitation(
         invitation=_invitation_public(session, invitation),
@@ -224,8 +227,14 @@ def revoke_invitation(session: Session, *, actor: Actor, invitation_id: int) -> 
     if invitation.revoked_at is None and invitation.accepted_at is None:
         invitation.revoked_at = utcnow()
         session.add(invitation)
-        audit.record_for(session, actor, "invitation.revoked", target_type="invitation",
-                         target_id=invitation.id, details={"email": invitation.email})
+        audit.record_for(
+            session,
+            actor,
+            "invitation.revoked",
+            target_type="invitation",
+            target_id=invitation.id,
+            details={"email": invitation.email},
+        )
 
 
 def _open_invitation(session: Session, token: str) -> Invitation:
@@ -286,14 +295,21 @@ def accept_invitation(
     else:
         exists = session.exec(select(User).where(User.email == invitation.email)).first()
         if exists is not None:
-            signed = log_in(session, email=invitation.email, password=password or "", ip=ip,
-                            user_agent=user_agent)
+            signed = log_in(
+                session,
+                email=invitation.email,
+                password=password or "",
+                ip=ip,
+                user_agent=user_agent,
+            )
             user, login_token = exists, signed.token
         else:
-            user = create_user(session, email=invitation.email, password=password or "",
-                               name=name or "", ip=ip)
-            login_token = start_session(session, user=user, organization_id=None, ip=ip,
-                                        user_agent=user_agent)
+            user = create_user(
+                session, email=invitation.email, password=password or "", name=name or "", ip=ip
+            )
+            login_token = start_session(
+                session, user=user, organization_id=None, ip=ip, user_agent=user_agent
+            )
     membership = session.exec(
         select(Membership).where(
             Membership.organization_id == invitation.organization_id,
@@ -302,7 +318,8 @@ def accept_invitation(
     ).first()
     if membership is None:
         membership = Membership(
-            organization_id=invitation.organization_id, user_id=user.id or 0,
+            organization_id=invitation.organization_id,
+            user_id=user.id or 0,
             role=Role(invitation.role),
         )
         session.add(membership)
@@ -311,18 +328,28 @@ def accept_invitation(
         for brand_id in sorted(live_brands):
             session.add(MembershipBrand(membership_id=membership.id or 0, brand_id=brand_id))
         audit.record(
-            session, action="membership.created", organization_id=invitation.organization_id,
-            actor_user_id=user.id, target_type="membership", target_id=membership.id, ip=ip,
-            details={"email": user.email, "role": invitation.role, "via": "invitation",
-                     "brand_ids": sorted(live_brands)},
+            session,
+            action="membership.created",
+            organization_id=invitation.organization_id,
+            actor_user_id=user.id,
+            target_type="membership",
+            target_id=membership.id,
+            ip=ip,
+            details={
+                "email": user.email,
+                "role": invitation.role,
+                "via": "invitation",
+                "brand_ids": sorted(live_brands),
+            },
         )
     invitation.accepted_at = utcnow()
     invitation.accepted_by_user_id = user.id
     session.add(invitation)
     user.last_organization_id = invitation.organization_id
     session.add(user)
-    return SignedIn(token=login_token, user_id=user.id or 0,
-                    organization_id=invitation.organization_id)
+    return SignedIn(
+        token=login_token, user_id=user.id or 0, organization_id=invitation.organization_id
+    )
 
 
 def _load_member(session: Session, actor: Actor, membership_id: int) -> tuple[Membership, User]:
@@ -354,19 +381,28 @@ def change_member(
     membership, user = _load_member(session, actor, membership_id)
     check_grant(actor, role, brand_ids)
     wanted = _check_brand_ids(session, actor, brand_ids)
-    previous = {"role": membership.role, "brand_ids": sorted(membership_scope(
-        session, membership.id or 0) or [])}
+    previous = {
+        "role": membership.role,
+        "brand_ids": sorted(membership_scope(session, membership.id or 0) or []),
+    }
     membership.role = role
     session.add(membership)
-    session.exec(delete(MembershipBrand).where(
-        col(MembershipBrand.membership_id) == membership.id))
+    session.exec(delete(MembershipBrand).where(col(MembershipBrand.membership_id) == membership.id))
     for brand_id in wanted:
         session.add(MembershipBrand(membership_id=membership.id or 0, brand_id=brand_id))
     session.flush()
     audit.record_for(
-        session, actor, "membership.changed", target_type="membership", target_id=membership.id,
-        details={"email": user.email, "role": role.value, "brand_ids": wanted,
-                 "previous": previous},
+        session,
+        actor,
+        "membership.changed",
+        target_type="membership",
+        target_id=membership.id,
+        details={
+            "email": user.email,
+            "role": role.value,
+            "brand_ids": wanted,
+            "previous": previous,
+        },
     )
     return next(m for m in list_members(session, actor=actor) if m.membership_id == membership_id)
 
@@ -374,10 +410,13 @@ def change_member(
 def remove_member(session: Session, *, actor: Actor, membership_id: int) -> None:
     """Take a person out of the organization; their open sessions lose access at once."""
     membership, user = _load_member(session, actor, membership_id)
-    session.exec(delete(MembershipBrand).where(
-        col(MembershipBrand.membership_id) == membership.id))
+    session.exec(delete(MembershipBrand).where(col(MembershipBrand.membership_id) == membership.id))
     session.delete(membership)
     audit.record_for(
-        session, actor, "membership.removed", target_type="membership", target_id=membership_id,
+        session,
+        actor,
+        "membership.removed",
+        target_type="membership",
+        target_id=membership_id,
         details={"email": user.email, "role": membership.role},
     )

@@ -22,7 +22,12 @@ def run_housekeeping() -> dict[str, int]:
     return {"logins": logins, "invitations": invitations}
 
 
-@dramatiq.actor(actor_name="maintenance.housekeeping", queue_name="maintenance",
-                max_retries=3, time_limit=300_000, broker=broker)
+@dramatiq.actor(
+    actor_name="maintenance.housekeeping",
+    queue_name="maintenance",
+    max_retries=3,
+    time_limit=300_000,
+    broker=broker,
+)
 def housekeeping() -> None:
     run_housekeeping()

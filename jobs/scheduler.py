@@ -35,9 +35,7 @@ class Periodic:
     actor: dramatiq.Actor
 
 
-PERIODIC: tuple[Periodic, ...] = (
-    Periodic("maintenance.housekeeping", 3600, housekeeping),
-)
+PERIODIC: tuple[Periodic, ...] = (Periodic("maintenance.housekeeping", 3600, housekeeping),)
 
 
 class Scheduler:

@@ -141,8 +141,6 @@ def serve(port: int, host: str = "0.0.0.0") -> None:
 
     settings = get_settings()
     os.environ.update(port_env(port))
-    if settings.redis_url:  # page state in Redis: any number of web processes share it
-        os.environ.setdefault("REFLEX_REDIS_URL", settings.redis_url)
     if settings.web_workers:
         os.environ.setdefault("GRANIAN_WORKERS", str(settings.web_workers))
     from reflex.utils import exec as rx_exec

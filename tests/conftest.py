@@ -48,8 +48,9 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
         database_url = os.environ.get("SOCIALMUSE_TEST_DATABASE_URL")
         redis_url = os.environ.get("SOCIALMUSE_TEST_REDIS_URL")
         if not database_url or not redis_url:
-            pytest.fail("external backend needs SOCIALMUSE_TEST_DATABASE_URL and "
-                        "SOCIALMUSE_TEST_REDIS_URL")
+            pytest.fail(
+                "external backend needs SOCIALMUSE_TEST_DATABASE_URL and SOCIALMUSE_TEST_REDIS_URL"
+            )
         try:
             redis.Redis.from_url(redis_url).ping()
         except redis.RedisError as exc:

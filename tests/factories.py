@@ -25,8 +25,9 @@ class Person:
 def owner(session: Session, *, org: str = "Acme") -> Person:
     n = next(_seq)
     email = f"owner{n}@example.com"
-    signed = auth.sign_up(session, email=email, password=PASSWORD, name=f"Owner {n}",
-                          organization_name=org)
+    signed = auth.sign_up(
+        session, email=email, password=PASSWORD, name=f"Owner {n}", organization_name=org
+    )
     session.commit()
     actor = auth.actor_for(session, token=signed.token, organization_id=signed.organization_id)
     return Person(token=signed.token, actor=actor, email=email)
@@ -43,10 +44,12 @@ def teammate(
 ) -> Person:
     n = next(_seq)
     email = f"mate{n}@example.com"
-    invite = team.create_invitation(session, actor=inviter.actor, email=email, role=role,
-                                    brand_ids=brand_ids)
-    signed = team.accept_invitation(session, token=invite.token, name=f"Mate {n}",
-                                    password=PASSWORD)
+    invite = team.create_invitation(
+        session, actor=inviter.actor, email=email, role=role, brand_ids=brand_ids
+    )
+    signed = team.accept_invitation(
+        session, token=invite.token, name=f"Mate {n}", password=PASSWORD
+    )
     session.commit()
     actor = auth.actor_for(session, token=signed.token, organization_id=signed.organization_id)
     return Person(token=signed.token, actor=actor, email=email)

@@ -22,8 +22,9 @@ def make(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **env: str) -> Setting
         get_settings.cache_clear()
 
 
-def test_embedded_defaults_live_in_the_data_dir(monkeypatch: pytest.MonkeyPatch,
-                                                tmp_path: Path) -> None:
+def test_embedded_defaults_live_in_the_data_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     settings = make(monkeypatch, tmp_path)
     assert settings.database_url == f"sqlite:///{tmp_path / 'socialmuse.db'}"
     assert settings.uses_embedded_redis and settings.env == "development"
@@ -34,8 +35,7 @@ def test_embedded_defaults_live_in_the_data_dir(monkeypatch: pytest.MonkeyPatch,
 
 
 def test_secrets_never_appear_in_repr(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    settings = make(monkeypatch, tmp_path,
-                    DATABASE_URL="postgresql://u:hunter2-password@db/x")
+    settings = make(monkeypatch, tmp_path, DATABASE_URL="postgresql://u:hunter2-password@db/x")
     assert "hunter2" not in repr(settings) and settings.secret_key not in repr(settings)
     assert settings.database_url.startswith("postgresql+psycopg://")
 
@@ -51,15 +51,17 @@ def test_secrets_never_appear_in_repr(monkeypatch: pytest.MonkeyPatch, tmp_path:
         ({"ENV": "staging"}, "SOCIALMUSE_ENV"),
     ],
 )
-def test_bad_settings_give_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                    env: dict[str, str], message: str) -> None:
+def test_bad_settings_give_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, env: dict[str, str], message: str
+) -> None:
     with pytest.raises(SettingsError) as err:
         make(monkeypatch, tmp_path, **env)
     assert message in str(err.value) and "\n" not in str(err.value)
 
 
-def test_production_accepts_an_explicit_key(monkeypatch: pytest.MonkeyPatch,
-                                            tmp_path: Path) -> None:
+def test_production_accepts_an_explicit_key(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     settings = make(monkeypatch, tmp_path, ENV="production", SECRET_KEY="k" * 40)
     assert settings.secret_key == "k" * 40
     assert not (tmp_path / "secret_key").exists()

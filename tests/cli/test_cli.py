@@ -17,7 +17,10 @@ from socialmuse.models import Brand, Membership, User
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "socialmuse.cli", *args],
-        capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -28,12 +31,20 @@ def ok_json(*args: str) -> Any:
 
 
 def test_create_admin_then_brands(session: Session) -> None:
-    admin = ok_json("create-admin", "--email", "Op@Example.com", "--password",
-                    "a long passphrase", "--org-name", "Ops Inc")
+    admin = ok_json(
+        "create-admin",
+        "--email",
+        "Op@Example.com",
+        "--password",
+        "a long passphrase",
+        "--org-name",
+        "Ops Inc",
+    )
     assert admin["email"] == "op@example.com" and admin["role"] == "super_admin"
     org = str(admin["organization_id"])
-    brand = ok_json("brands", "create", "--org-id", org, "--name", "Tea", "--timezone",
-                    "Asia/Kolkata")
+    brand = ok_json(
+        "brands", "create", "--org-id", org, "--name", "Tea", "--timezone", "Asia/Kolkata"
+    )
     assert brand["timezone"] == "Asia/Kolkata" and brand["organization_id"] == int(org)
     listed = ok_json("brands", "list", "--org-id", org)
     assert [b["name"] for b in listed] == ["Tea"]
@@ -45,12 +56,26 @@ def test_create_admin_then_brands(session: Session) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("brands", "create", "--org-id", "999", "--name", "X", "--timezone", "UTC"),
-         "no organization with id 999"),
-        (("create-admin", "--email", "bad", "--password", "a long passphrase",
-          "--org-name", "O"), "email: That email address is not valid"),
-        (("create-admin", "--email", "x@example.com", "--password", "short",
-          "--org-name", "O"), "password: Use at least 10 characters"),
+        (
+            ("brands", "create", "--org-id", "999", "--name", "X", "--timezone", "UTC"),
+            "no organization with id 999",
+        ),
+        (
+            (
+                "create-admin",
+                "--email",
+                "bad",
+                "--password",
+                "a long passphrase",
+                "--org-name",
+                "O",
+            ),
+            "email: That email address is not valid",
+        ),
+        (
+            ("create-admin", "--email", "x@example.com", "--password", "short", "--org-name", "O"),
+            "password: Use at least 10 characters",
+        ),
     ],
 )
 def test_refusals_are_one_line_and_create_nothing(
@@ -64,20 +89,38 @@ def test_refusals_are_one_line_and_create_nothing(
 
 
 def test_invalid_timezone_via_cli(session: Session) -> None:
-    admin = ok_json("create-admin", "--email", "tz@example.com", "--password",
-                    "a long passphrase", "--org-name", "Tz")
-    result = cli("brands", "create", "--org-id", str(admin["organization_id"]), "--name", "B",
-                 "--timezone", "Moon/Base")
+    admin = ok_json(
+        "create-admin",
+        "--email",
+        "tz@example.com",
+        "--password",
+        "a long passphrase",
+        "--org-name",
+        "Tz",
+    )
+    result = cli(
+        "brands",
+        "create",
+        "--org-id",
+        str(admin["organization_id"]),
+        "--name",
+        "B",
+        "--timezone",
+        "Moon/Base",
+    )
     assert result.returncode == 1 and "timezone: 'Moon/Base' is not an IANA timezone" in (
-        result.stderr)
+        result.stderr
+    )
     assert session.exec(select(Brand)).all() == []
 
 
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"SOCIALMUSE_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"},
-         "cannot reach the database"),
+        (
+            {"SOCIALMUSE_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"},
+            "cannot reach the database",
+        ),
         ({"SOCIALMUSE_DATABASE_URL": "oracle://x"}, "supports postgresql and sqlite"),
         ({"SOCIALMUSE_REDIS_URL": "redis://127.0.0.1:1/0"}, "cannot reach Redis"),
     ],
@@ -101,6 +144,7 @@ def test_demo_seeds_a_usable_login(session: Session) -> None:
 
     signed = auth.log_in(session, email=second["email"], password=second["password"])
     assert signed.organization_id == second["organization_id"]
-    members = session.exec(select(Membership).where(
-        Membership.organization_id == second["organization_id"])).all()
+    members = session.exec(
+        select(Membership).where(Membership.organization_id == second["organization_id"])
+    ).all()
     assert sorted(m.role for m in members) == ["super_admin", "team_member"]

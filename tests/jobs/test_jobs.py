@@ -55,13 +55,16 @@ def test_housekeeping_actor_purges_old_logins_and_invitations(
     from dramatiq import Worker
 
     person = owner(session)
-    team.create_invitation(session, actor=person.actor, email="old@example.com",
-                           role=Role.TEAM_MEMBER)
-    live = team.create_invitation(session, actor=person.actor, email="new@example.com",
-                                  role=Role.TEAM_MEMBER)
+    team.create_invitation(
+        session, actor=person.actor, email="old@example.com", role=Role.TEAM_MEMBER
+    )
+    live = team.create_invitation(
+        session, actor=person.actor, email="new@example.com", role=Role.TEAM_MEMBER
+    )
     long_ago = utcnow() - timedelta(days=40)
-    stale_login = AuthSession(user_id=person.actor.user_id, token_hash="x" * 64,
-                              expires_at=long_ago)
+    stale_login = AuthSession(
+        user_id=person.actor.user_id, token_hash="x" * 64, expires_at=long_ago
+    )
     session.add(stale_login)
     old = session.exec(select(Invitation).where(Invitation.email == "old@example.com")).one()
     old.expires_at = long_ago

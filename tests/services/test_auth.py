@@ -19,8 +19,13 @@ def count(session: Session, model: type) -> int:
 
 
 def test_first_user_creates_an_organization_and_owns_it(session: Session) -> None:
-    signed = auth.sign_up(session, email="Ann@Example.COM", password=PASSWORD, name="Ann",
-                          organization_name="  Ann's   Bakery ")
+    signed = auth.sign_up(
+        session,
+        email="Ann@Example.COM",
+        password=PASSWORD,
+        name="Ann",
+        organization_name="  Ann's   Bakery ",
+    )
     session.commit()
     actor = auth.actor_for(session, token=signed.token, organization_id=None)
     assert actor.role is Role.SUPER_ADMIN
@@ -60,8 +65,9 @@ def test_taken_email_is_refused_whatever_its_case(session: Session) -> None:
     owner(session)
     taken = session.exec(select(User.email)).one()
     with pytest.raises(ValidationError) as err:
-        auth.sign_up(session, email=taken.upper(), password=PASSWORD, name="B",
-                     organization_name="Other")
+        auth.sign_up(
+            session, email=taken.upper(), password=PASSWORD, name="B", organization_name="Other"
+        )
     session.rollback()
     assert err.value.field == "email" and "already exists" in err.value.message
     assert count(session, Organization) == 1
@@ -101,9 +107,7 @@ def test_wrong_password_is_audited_and_repeated_failures_are_throttled(session: 
     with pytest.raises(Throttled) as err:
         auth.log_in(session, email=person.email, password=PASSWORD, ip="10.0.0.9")
     assert err.value.retry_after > 0 and "Too many" in err.value.message
-    failed = session.exec(
-        select(AuditEvent).where(AuditEvent.action == audit.SIGN_IN_FAILED)
-    ).all()
+    failed = session.exec(select(AuditEvent).where(AuditEvent.action == audit.SIGN_IN_FAILED)).all()
     assert len(failed) == auth.MAX_FAILURES_PER_EMAIL
     assert all(e.ip == "10.0.0.9" and e.subject == person.email for e in failed)
 

@@ -14,16 +14,31 @@ from tests.factories import brand, owner, teammate
 
 def test_create_edit_archive_restore(session: Session) -> None:
     person = owner(session)
-    created = brands.create_brand(session, actor=person.actor, name="Cafe", timezone="Asia/Tokyo",
-                                  voice="Warm, short sentences.")
-    updated = brands.update_brand(session, actor=person.actor, brand_id=created.id,
-                                  name="Cafe Tokyo", timezone="America/New_York", voice="Brisk")
-    assert (updated.name, updated.timezone, updated.voice) == ("Cafe Tokyo", "America/New_York",
-                                                               "Brisk")
+    created = brands.create_brand(
+        session,
+        actor=person.actor,
+        name="Cafe",
+        timezone="Asia/Tokyo",
+        voice="Warm, short sentences.",
+    )
+    updated = brands.update_brand(
+        session,
+        actor=person.actor,
+        brand_id=created.id,
+        name="Cafe Tokyo",
+        timezone="America/New_York",
+        voice="Brisk",
+    )
+    assert (updated.name, updated.timezone, updated.voice) == (
+        "Cafe Tokyo",
+        "America/New_York",
+        "Brisk",
+    )
     brands.archive_brand(session, actor=person.actor, brand_id=created.id)
     assert brands.list_brands(session, actor=person.actor) == []
-    assert [b.archived for b in brands.list_brands(session, actor=person.actor,
-                                                  include_archived=True)] == [True]
+    assert [
+        b.archived for b in brands.list_brands(session, actor=person.actor, include_archived=True)
+    ] == [True]
     brands.restore_brand(session, actor=person.actor, brand_id=created.id)
     assert [b.name for b in brands.list_brands(session, actor=person.actor)] == ["Cafe Tokyo"]
     actions = session.exec(select(AuditEvent.action).where(AuditEvent.target_type == "brand")).all()
@@ -57,8 +72,9 @@ def test_scoped_member_sees_only_their_brands_and_cannot_create(session: Session
     with pytest.raises(PermissionDenied):
         brands.create_brand(session, actor=member.actor, name="New", timezone="UTC")
     with pytest.raises(PermissionDenied):
-        brands.update_brand(session, actor=member.actor, brand_id=mine, name="Z",
-                            timezone="UTC", voice="")
+        brands.update_brand(
+            session, actor=member.actor, brand_id=mine, name="Z", timezone="UTC", voice=""
+        )
 
 
 def test_scoped_agency_manager_sees_the_brand_they_create(session: Session) -> None:

@@ -24,8 +24,9 @@ def test_round_trip_hides_the_plaintext(key: None) -> None:
     assert secrets.decrypt_json(blob) == {"access_token": "tok-123", "refresh_token": "r-456"}
 
 
-def test_rotation_keeps_old_ciphertexts_readable(key: None,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rotation_keeps_old_ciphertexts_readable(
+    key: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     old_key = get_settings().secret_key
     blob = secrets.encrypt_json({"access_token": "before-rotation"})
     monkeypatch.setenv("SOCIALMUSE_SECRET_KEY", "second-key-" + "b" * 30)
@@ -42,8 +43,10 @@ def test_rotation_keeps_old_ciphertexts_readable(key: None,
 
 
 def test_password_hashes_verify_and_differ() -> None:
-    first, second = secrets.hash_password("same words here"), secrets.hash_password(
-        "same words here")
+    first, second = (
+        secrets.hash_password("same words here"),
+        secrets.hash_password("same words here"),
+    )
     assert first != second
     assert secrets.verify_password(first, "same words here")
     assert not secrets.verify_password(first, "other words here")

@@ -23,15 +23,19 @@ def test_invite_accept_and_see_only_the_scoped_brand(session: Session) -> None:
     boss = owner(session)
     shown = brand(session, boss, "Shown")
     brand(session, boss, "Not shown")
-    invite = team.create_invitation(session, actor=boss.actor, email="Kim@Example.com",
-                                    role=Role.TEAM_MEMBER, brand_ids=[shown])
+    invite = team.create_invitation(
+        session, actor=boss.actor, email="Kim@Example.com", role=Role.TEAM_MEMBER, brand_ids=[shown]
+    )
     session.commit()
     assert invite.url.endswith(f"/invite/{invite.token}")
     stored = session.exec(select(Invitation.token_hash)).one()
     assert invite.token not in stored
     preview = team.preview_invitation(session, token=invite.token)
     assert (preview.email, preview.role, preview.brand_names) == (
-        "kim@example.com", Role.TEAM_MEMBER, ["Shown"])
+        "kim@example.com",
+        Role.TEAM_MEMBER,
+        ["Shown"],
+    )
     assert not preview.account_exists
     signed = team.accept_invitation(session, token=invite.token, name="Kim", password=PASSWORD)
     session.commit()
@@ -61,8 +65,9 @@ def test_existing_user_accepts_with_password_or_session(session: Session) -> Non
 def test_invitation_for_someone_else_refused_when_logged_in_as_another(session: Session) -> None:
     a = owner(session)
     other = owner(session, org="Other")
-    invite = team.create_invitation(session, actor=a.actor, email="x@example.com",
-                                    role=Role.TEAM_MEMBER)
+    invite = team.create_invitation(
+        session, actor=a.actor, email="x@example.com", role=Role.TEAM_MEMBER
+    )
     with pytest.raises(PermissionDenied, match=r"x@example\.com"):
         team.accept_invitation(session, token=invite.token, session_token=other.token)
 
@@ -71,8 +76,9 @@ def test_unknown_expired_and_revoked_invitations(session: Session) -> None:
     boss = owner(session)
     with pytest.raises(NotFound):
         team.preview_invitation(session, token="no-such-token")
-    expired = team.create_invitation(session, actor=boss.actor, email="e@example.com",
-                                     role=Role.TEAM_MEMBER)
+    expired = team.create_invitation(
+        session, actor=boss.actor, email="e@example.com", role=Role.TEAM_MEMBER
+    )
     row = session.exec(select(Invitation)).one()
     row.expires_at = utcnow() - timedelta(minutes=1)
     session.add(row)
@@ -80,8 +86,9 @@ def test_unknown_expired_and_revoked_invitations(session: Session) -> None:
     with pytest.raises(ValidationError, match="expired"):
         team.accept_invitation(session, token=expired.token, name="E", password=PASSWORD)
     session.rollback()
-    revoked = team.create_invitation(session, actor=boss.actor, email="r@example.com",
-                                     role=Role.TEAM_MEMBER)
+    revoked = team.create_invitation(
+        session, actor=boss.actor, email="r@example.com", role=Role.TEAM_MEMBER
+    )
     team.revoke_invitation(session, actor=boss.actor, invitation_id=revoked.invitation.id)
     session.commit()
     with pytest.raises(ValidationError, match="withdrawn"):
@@ -92,8 +99,9 @@ def test_unknown_expired_and_revoked_invitations(session: Session) -> None:
 
 def test_weak_password_on_accept_creates_nothing(session: Session) -> None:
     boss = owner(session)
-    invite = team.create_invitation(session, actor=boss.actor, email="w@example.com",
-                                    role=Role.TEAM_MEMBER)
+    invite = team.create_invitation(
+        session, actor=boss.actor, email="w@example.com", role=Role.TEAM_MEMBER
+    )
     session.commit()
     with pytest.raises(ValidationError) as err:
         team.accept_invitation(session, token=invite.token, name="W", password="123")
@@ -120,16 +128,21 @@ def test_roles_one_may_grant(session: Session, granter: Role, role: Role, allowe
     boss = owner(session)
     b = brand(session, boss)
     scope = (b,) if granter is Role.BRAND_OWNER else ()
-    actor = boss if granter is Role.SUPER_ADMIN else teammate(
-        session, boss, role=granter, brand_ids=scope)
+    actor = (
+        boss
+        if granter is Role.SUPER_ADMIN
+        else teammate(session, boss, role=granter, brand_ids=scope)
+    )
     if allowed:
-        made = team.create_invitation(session, actor=actor.actor, email="n@example.com",
-                                      role=role, brand_ids=scope)
+        made = team.create_invitation(
+            session, actor=actor.actor, email="n@example.com", role=role, brand_ids=scope
+        )
         assert made.invitation.role is role
     else:
         with pytest.raises(PermissionDenied) as err:
-            team.create_invitation(session, actor=actor.actor, email="n@example.com",
-                                   role=role, brand_ids=scope)
+            team.create_invitation(
+                session, actor=actor.actor, email="n@example.com", role=role, brand_ids=scope
+            )
         assert err.value.field == "role"
 
 
@@ -138,8 +151,9 @@ def test_team_member_cannot_invite(session: Session) -> None:
     member = teammate(session, boss, role=Role.TEAM_MEMBER)
     assert team.grantable_roles(member.actor) == []
     with pytest.raises(PermissionDenied):
-        team.create_invitation(session, actor=member.actor, email="z@example.com",
-                               role=Role.TEAM_MEMBER)
+        team.create_invitation(
+            session, actor=member.actor, email="z@example.com", role=Role.TEAM_MEMBER
+        )
 
 
 def test_scoped_brand_owner_cannot_grant_other_brands(session: Session) -> None:
@@ -147,22 +161,28 @@ def test_scoped_brand_owner_cannot_grant_other_brands(session: Session) -> None:
     own, other = brand(session, boss, "Own"), brand(session, boss, "Other")
     bo = teammate(session, boss, role=Role.BRAND_OWNER, brand_ids=(own,))
     with pytest.raises(PermissionDenied) as err:
-        team.create_invitation(session, actor=bo.actor, email="q@example.com",
-                               role=Role.TEAM_MEMBER, brand_ids=[other])
+        team.create_invitation(
+            session, actor=bo.actor, email="q@example.com", role=Role.TEAM_MEMBER, brand_ids=[other]
+        )
     assert err.value.field == "brand_ids"
     with pytest.raises(PermissionDenied):
-        team.create_invitation(session, actor=bo.actor, email="q@example.com",
-                               role=Role.TEAM_MEMBER, brand_ids=[])
+        team.create_invitation(
+            session, actor=bo.actor, email="q@example.com", role=Role.TEAM_MEMBER, brand_ids=[]
+        )
 
 
 def test_change_role_and_remove_take_effect_on_the_next_request(session: Session) -> None:
     boss = owner(session)
     b = brand(session, boss)
     mate = teammate(session, boss, role=Role.TEAM_MEMBER)
-    membership_id = next(m.membership_id for m in team.list_members(session, actor=boss.actor)
-                         if m.email == mate.email)
-    changed = team.change_member(session, actor=boss.actor, membership_id=membership_id,
-                                 role=Role.BRAND_OWNER, brand_ids=[b])
+    membership_id = next(
+        m.membership_id
+        for m in team.list_members(session, actor=boss.actor)
+        if m.email == mate.email
+    )
+    changed = team.change_member(
+        session, actor=boss.actor, membership_id=membership_id, role=Role.BRAND_OWNER, brand_ids=[b]
+    )
     session.commit()
     assert changed.role is Role.BRAND_OWNER and changed.brand_names == ["Brand"]
     fresh = auth.actor_for(session, token=mate.token, organization_id=None)
@@ -179,11 +199,16 @@ def test_nobody_changes_their_own_role_or_a_higher_one(session: Session) -> None
     members = {m.email: m for m in team.list_members(session, actor=admin.actor)}
     assert not members[boss.email].manageable and not members[admin.email].manageable
     with pytest.raises(PermissionDenied):
-        team.change_member(session, actor=admin.actor,
-                           membership_id=members[boss.email].membership_id, role=Role.ADMIN)
+        team.change_member(
+            session,
+            actor=admin.actor,
+            membership_id=members[boss.email].membership_id,
+            role=Role.ADMIN,
+        )
     with pytest.raises(PermissionDenied):
-        team.remove_member(session, actor=admin.actor,
-                           membership_id=members[admin.email].membership_id)
+        team.remove_member(
+            session, actor=admin.actor, membership_id=members[admin.email].membership_id
+        )
 
 
 def test_inviting_an_existing_member_is_refused(session: Session) -> None:

@@ -39,13 +39,20 @@ def world(session: Session) -> World:
     b = owner(session, org="B")
     b_brand = brand(session, b, "B brand")
     b_mate = teammate(session, b, role=Role.TEAM_MEMBER)
-    invitation = team.create_invitation(session, actor=b.actor, email="pending@example.com",
-                                        role=Role.TEAM_MEMBER)
+    invitation = team.create_invitation(
+        session, actor=b.actor, email="pending@example.com", role=Role.TEAM_MEMBER
+    )
     session.commit()
-    membership = session.exec(select(Membership).where(
-        Membership.user_id == b_mate.actor.user_id)).one()
-    return World(a=a, b=b, b_brand=b_brand, b_membership=membership.id or 0,
-                 b_invitation=invitation.invitation.id)
+    membership = session.exec(
+        select(Membership).where(Membership.user_id == b_mate.actor.user_id)
+    ).one()
+    return World(
+        a=a,
+        b=b,
+        b_brand=b_brand,
+        b_membership=membership.id or 0,
+        b_invitation=invitation.invitation.id,
+    )
 
 
 Call = Callable[[Session, World], Any]
@@ -53,36 +60,48 @@ Call = Callable[[Session, World], Any]
 CROSS_TENANT_CALLS: dict[str, Call] = {
     "brands.get_brand": lambda s, w: brands.get_brand(s, actor=w.a.actor, brand_id=w.b_brand),
     "brands.load_brand": lambda s, w: brands.load_brand(
-        s, actor=w.a.actor, brand_id=w.b_brand, action=brands.Action.BRAND_VIEW),
+        s, actor=w.a.actor, brand_id=w.b_brand, action=brands.Action.BRAND_VIEW
+    ),
     "brands.update_brand": lambda s, w: brands.update_brand(
-        s, actor=w.a.actor, brand_id=w.b_brand, name="Hacked", timezone="UTC", voice=""),
+        s, actor=w.a.actor, brand_id=w.b_brand, name="Hacked", timezone="UTC", voice=""
+    ),
     "brands.archive_brand": lambda s, w: brands.archive_brand(
-        s, actor=w.a.actor, brand_id=w.b_brand),
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
     "brands.restore_brand": lambda s, w: brands.restore_brand(
-        s, actor=w.a.actor, brand_id=w.b_brand),
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
     "team.change_member": lambda s, w: team.change_member(
-        s, actor=w.a.actor, membership_id=w.b_membership, role=Role.ADMIN),
+        s, actor=w.a.actor, membership_id=w.b_membership, role=Role.ADMIN
+    ),
     "team.remove_member": lambda s, w: team.remove_member(
-        s, actor=w.a.actor, membership_id=w.b_membership),
+        s, actor=w.a.actor, membership_id=w.b_membership
+    ),
     "team.revoke_invitation": lambda s, w: team.revoke_invitation(
-        s, actor=w.a.actor, invitation_id=w.b_invitation),
+        s, actor=w.a.actor, invitation_id=w.b_invitation
+    ),
 }
 
 # Functions that work on "the actor's own organization": called with A's real actor, their
 # result must not mention anything of B (and writes must land in A).
 OWN_ORG_CALLS: dict[str, Call] = {
-    "brands.list_brands": lambda s, w: brands.list_brands(s, actor=w.a.actor,
-                                                          include_archived=True),
+    "brands.list_brands": lambda s, w: brands.list_brands(
+        s, actor=w.a.actor, include_archived=True
+    ),
     "brands.create_brand": lambda s, w: brands.create_brand(
-        s, actor=w.a.actor, name="B brand", timezone="UTC"),
+        s, actor=w.a.actor, name="B brand", timezone="UTC"
+    ),
     "team.list_members": lambda s, w: team.list_members(s, actor=w.a.actor),
     "team.list_invitations": lambda s, w: team.list_invitations(s, actor=w.a.actor),
     "team.create_invitation": lambda s, w: team.create_invitation(
-        s, actor=w.a.actor, email="pending@example.com", role=Role.TEAM_MEMBER),
+        s, actor=w.a.actor, email="pending@example.com", role=Role.TEAM_MEMBER
+    ),
     "organizations.get_organization": lambda s, w: organizations.get_organization(
-        s, actor=w.a.actor),
+        s, actor=w.a.actor
+    ),
     "organizations.rename_organization": lambda s, w: organizations.rename_organization(
-        s, actor=w.a.actor, name="A2"),
+        s, actor=w.a.actor, name="A2"
+    ),
     "audit.list_events": lambda s, w: audit.list_events(s, actor=w.a.actor),
 }
 
@@ -91,10 +110,12 @@ NOT_TENANT_ADDRESSABLE = {
     "organizations.create_organization",  # makes a new tenant owned by the actor
     "audit.record_for",  # writes into the actor's own organization only
     "team.grantable_roles",
-    "permissions.authorize", "permissions.can", "permissions.grantable_roles",
-    "permissions.check_grant", "permissions.may_manage_member",
+    "permissions.authorize",
+    "permissions.can",
+    "permissions.grantable_roles",
+    "permissions.check_grant",
+    "permissions.may_manage_member",
 }
-
 
 
 def _snapshot(session: Session) -> tuple[Any, ...]:
@@ -126,23 +147,24 @@ def test_own_organization_calls_never_reveal_or_change_b(
     b_before = _snapshot(session)
     result = OWN_ORG_CALLS[name](session, world)
     session.commit()
-    dumped = str(result.model_dump() if hasattr(result, "model_dump")
-                 else [r.model_dump() for r in result])
+    dumped = str(
+        result.model_dump() if hasattr(result, "model_dump") else [r.model_dump() for r in result]
+    )
     assert world.b.email not in dumped
     assert f"'organization_id': {b_org}" not in dumped
     b_rows_after = _snapshot(session)
     b_brands = [b for b in b_rows_after[0] if b[0] == world.b_brand]
     assert b_brands == [b for b in b_before[0] if b[0] == world.b_brand]
     assert [o for o in b_rows_after[3] if o[0] == b_org] == [
-        o for o in b_before[3] if o[0] == b_org]
+        o for o in b_before[3] if o[0] == b_org
+    ]
 
 
 def test_a_cannot_act_inside_b_with_its_own_login(session: Session, world: World) -> None:
     from socialmuse.services import auth
 
     with pytest.raises(PermissionDenied):
-        auth.actor_for(session, token=world.a.token,
-                       organization_id=world.b.actor.organization_id)
+        auth.actor_for(session, token=world.a.token, organization_id=world.b.actor.organization_id)
 
 
 def test_every_actor_taking_service_has_a_cross_tenant_case() -> None:

@@ -1,0 +1,1 @@
+"""Reusable pieces of the UI: the shell, form fields, empty states. No queries here."""

@@ -1,0 +1,33 @@
+"""Every route path of the web UI, with the few URL builders that need arguments.
+
+Plain strings only (no Reflex import), so services and tests can share them.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+DASHBOARD = "/"
+LOGIN = "/login"
+SIGNUP = "/signup"
+COMPOSE = "/compose"
+CALENDAR = "/calendar"
+MEDIA = "/media"
+ANALYTICS = "/analytics"
+INBOX = "/inbox"
+WORKFLOWS = "/workflows"
+SETTINGS_ORGANIZATION = "/settings"
+SETTINGS_BRANDS = "/settings/brands"
+SETTINGS_TEAM = "/settings/team"
+SETTINGS_AUDIT = "/settings/audit"
+INVITE = "/invite/[invite_token]"
+
+
+def invite_path(token: str) -> str:
+    """Where a person accepts an invitation (services build the absolute link the same way)."""
+    return f"/invite/{quote(token, safe='')}"
+
+
+def is_local_path(path: str) -> bool:
+    """Only same-site paths may be redirect targets (no ``//evil.example`` or schemes)."""
+    return path.startswith("/") and not path.startswith("//") and "\\" not in path

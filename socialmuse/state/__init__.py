@@ -1,0 +1,1 @@
+"""Reflex State classes: thin adapters between what a person does and the services."""

@@ -1,0 +1,170 @@
+"""Browser tests drive the real production app (the same build and server ``make run`` uses).
+
+The root conftest's ``backend`` fixture prepares a migrated database and Valkey and puts
+their URLs in the environment; this file builds the frontend for a test port, serves it in a
+subprocess, and gives each test a fresh browser context (its own localStorage, so its own
+login). Chromium is Debian's (``apt-get install chromium``); Playwright cannot download one here.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+
+from socialmuse import webapp
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("SOCIALMUSE_CHROMIUM", "/usr/bin/chromium")
+# A fixed port lets a second run reuse the cached build (the port is baked into the bundle).
+PREFERRED_PORT = int(os.environ.get("SOCIALMUSE_BROWSER_TEST_PORT", "3917"))
+START_TIMEOUT_S = 120
+# Our own frontend work directory: `make run` and the ops tests build .web for port 3000 at
+# the same time, and a build in progress deletes .web/build. Kept across runs (node_modules
+# and the fingerprinted build are reused).
+WEB_DIR = Path(
+    os.environ.get("SOCIALMUSE_BROWSER_TEST_WEB_DIR")
+    or Path(tempfile.gettempdir()) / "socialmuse-browser-tests" / "web"
+)
+
+expect.set_options(timeout=15_000)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _pick_port() -> int:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", PREFERRED_PORT))
+        except OSError:
+            return _free_port()
+    return PREFERRED_PORT
+
+
+def _wait_until_serving(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/ping", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        try:  # wait a moment for the server, noticing at once if it died instead
+            server.wait(timeout=0.25)
+        except subprocess.TimeoutExpired:
+            continue
+        pytest.fail(f"the web app exited with {server.returncode}; log:\n{log.read_text()[-4000:]}")
+    pytest.fail(
+        f"the web app did not answer within {START_TIMEOUT_S}s; log:\n{log.read_text()[-4000:]}"
+    )
+
+
+@pytest.fixture(scope="session")
+def app_url(backend: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Build (cached by fingerprint) and serve the production app on one port."""
+    port = _pick_port()
+    url = f"http://localhost:{port}"
+    venv_bin = str(Path(sys.executable).parent)
+    env = {
+        **os.environ,
+        **backend,
+        **webapp.port_env(port),
+        "SOCIALMUSE_BASE_URL": url,
+        "REFLEX_WEB_WORKDIR": str(WEB_DIR),
+        "REFLEX_USE_NPM": "1",
+        "PYTHONUNBUFFERED": "1",
+        "PATH": os.pathsep.join([venv_bin, os.environ.get("PATH", "")]),
+    }
+    env.pop("PYTEST_CURRENT_TEST", None)
+    log = tmp_path_factory.mktemp("webapp") / "webapp.log"
+    with log.open("wb") as out:
+        build = subprocess.run(
+            [sys.executable, "-m", "socialmuse.webapp", "build", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    if build.returncode != 0:
+        pytest.fail(f"frontend build failed; log:\n{log.read_text()[-4000:]}")
+    with log.open("ab") as out:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "socialmuse.webapp",
+                "serve",
+                "--port",
+                str(port),
+                "--host",
+                "127.0.0.1",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        _wait_until_serving(url, server, log)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture()
+def new_context(browser: Browser, app_url: str) -> Iterator:
+    """Factory for extra isolated browser profiles (a teammate on another computer)."""
+    contexts: list[BrowserContext] = []
+
+    def _new() -> BrowserContext:
+        context = browser.new_context(base_url=app_url)
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url)
+        contexts.append(context)
+        return context
+
+    yield _new
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture()
+def page(new_context) -> Page:
+    """A fresh profile: nothing in localStorage, so nobody is logged in."""
+    return new_context().new_page()

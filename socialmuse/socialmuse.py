@@ -8,6 +8,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from socialmuse import pages  # noqa: F401  (importing it registers every page)
+from socialmuse.api import build_api
 from socialmuse.services.errors import AuthError, DomainError
 from socialmuse.state.auth import redirect_to_login
 
@@ -37,5 +38,7 @@ def handle_backend_exception(exception: Exception) -> list[EventSpec]:
 
 app = rx.App(
     backend_exception_handler=handle_backend_exception,
+    # /api/v1 (FastAPI) is mounted in front of Reflex's own routes.
+    api_transformer=build_api(),
     stylesheets=["/styles.css"],
 )

@@ -86,8 +86,13 @@ def _wipe(session: Session) -> None:
 
 @pytest.fixture()
 def session(backend: dict[str, str]) -> Iterator[Session]:
-    """A session on a database emptied after each test (schema kept)."""
+    """A session on an empty database (schema kept), emptied again afterwards.
+
+    Emptied first too: the browser tests share the database with a running app and
+    leave their sign-ups behind.
+    """
     with Session(db.get_engine(), expire_on_commit=False) as s:
+        _wipe(s)
         try:
             yield s
         finally:

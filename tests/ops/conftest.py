@@ -18,7 +18,9 @@ def spawn(tmp_path: Path) -> Iterator[Callable[..., Spawned]]:
     def _spawn(
         argv: list[str], env: dict[str, str] | None = None, name: str = "supervisor"
     ) -> Spawned:
-        full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+        # A given env is complete: merging os.environ back in would leak the suite's own
+        # SOCIALMUSE_* settings (set by the backend fixture) into the supervisor.
+        full_env = {**(os.environ if env is None else env), "PYTHONUNBUFFERED": "1"}
         s = Spawned(argv, tmp_path / f"{name}-{len(started)}.log", full_env)
         started.append(s)
         return s

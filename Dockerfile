@@ -57,4 +57,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=4 \
     CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:3000/ping', timeout=4)"
 # Migrations are idempotent (alembic upgrade head), so every start runs them first.
-CMD ["sh", "-c", "python -c 'from socialmuse.db import migrate; migrate()' && exec python -m socialmuse.webapp serve --port 3000"]
+CMD ["sh", "-c", "socialmuse migrate && exec python -m socialmuse.webapp serve --port 3000"]

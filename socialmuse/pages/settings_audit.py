@@ -16,7 +16,14 @@ def _row(event: rx.Var[dict[str, str]]) -> rx.Component:
         rx.table.cell(event["target"]),
         rx.table.cell(event["ip"]),
         rx.table.cell(
-            rx.text(event["details"], size="1", color_scheme="gray", trim="end", max_width="24em")
+            rx.text(
+                event["details"],
+                size="1",
+                color_scheme="gray",
+                max_width="24em",
+                white_space="normal",
+                overflow_wrap="anywhere",
+            )
         ),
         data_action=event["action"],
     )

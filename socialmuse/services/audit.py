@@ -98,10 +98,24 @@ def list_events(session: Session, *, actor: Actor, page: int = 1, page_size: int
             target=_target_label(event),
             ip=event.ip or "",
             details=event.details,
+            summary=_summary(event.details),
         )
         for event, email in rows
     ]
     return AuditPage(items=items, total=int(total), page=page, page_size=page_size)
+
+
+def _summary(details: dict[str, Any]) -> str:
+    """``key: value`` pairs in plain text (lists joined), for people reading the log."""
+    parts = []
+    for key in sorted(details):
+        value = details[key]
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value) or "none"
+        elif isinstance(value, dict):
+            value = ", ".join(f"{k}={v}" for k, v in sorted(value.items()))
+        parts.append(f"{key.replace('_', ' ')}: {value}")
+    return " · ".join(parts)
 
 
 def _target_label(event: AuditEvent) -> str:

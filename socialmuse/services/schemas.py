@@ -101,6 +101,7 @@ class AuditEventPublic(BaseModel):
     target: str
     ip: str
     details: dict[str, Any]
+    summary: str
 
 
 class AuditPage(BaseModel):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import reflex as rx
 
 from socialmuse.db import session_scope
@@ -49,7 +47,7 @@ class AuditLogState(rx.State):
                 "actor": event.actor,
                 "target": event.target,
                 "ip": event.ip,
-                "details": json.dumps(event.details, sort_keys=True) if event.details else "",
+                "details": event.summary,
             }
             for event in result.items
         ]

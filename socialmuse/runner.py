@@ -196,7 +196,7 @@ def supervise(
 
 def run_all() -> int:
     """Entry point for ``socialmuse run``; returns the process exit code."""
-    from socialmuse.db import migrate
+    from socialmuse.db import DatabaseUnavailable, migrate
     from socialmuse.settings import SettingsError, get_settings
 
     try:
@@ -214,9 +214,20 @@ def run_all() -> int:
         _say("applying database migrations...")
         try:
             migrate()
+        except DatabaseUnavailable as exc:
+            _say(str(exc), sys.stderr)
+            return 1
         except Exception as exc:  # one readable line, not a traceback, for a self-hoster
             _say(f"database migration failed: {type(exc).__name__}: {exc}", sys.stderr)
             return 1
+        if settings.redis_url is not None:
+            from jobs.broker import check_redis
+
+            try:
+                check_redis(settings.redis_url)
+            except SettingsError as exc:
+                _say(str(exc), sys.stderr)
+                return 1
         port = listen_port()
         if dev_mode():
             webapp.invalidate(webapp.app_root())

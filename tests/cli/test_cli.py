@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -148,3 +149,32 @@ def test_demo_seeds_a_usable_login(session: Session) -> None:
         select(Membership).where(Membership.organization_id == second["organization_id"])
     ).all()
     assert sorted(m.role for m in members) == ["super_admin", "team_member"]
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SOCIALMUSE_REDIS_URL": "redis://127.0.0.1:1/0"}, "cannot reach Redis"),
+        (
+            {"SOCIALMUSE_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"},
+            "cannot reach the database",
+        ),
+        ({"SOCIALMUSE_DATABASE_URL": "mysql://x/y"}, "supports postgresql and sqlite"),
+    ],
+)
+def test_run_refuses_bad_settings_in_one_line_before_starting_anything(
+    tmp_path: Path, env: dict[str, str], message: str
+) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALMUSE_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "socialmuse.cli", "run"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**clean, "SOCIALMUSE_DATA_DIR": str(tmp_path), **env},
+    )
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(errors) == 1 and message in errors[0], result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "starting at" not in result.stdout

@@ -1,0 +1,45 @@
+"""One httpx client per process, shared by every adapter (connection pooling, one config).
+
+Timeouts are explicit: a connect that hangs is a Transient failure (nothing was sent), a
+read that times out after the request went out is an OutcomeUnknown (it may have been
+applied). ``classify_transport_error`` turns httpx's exceptions into those outcomes.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import httpx
+
+from socialmuse.platforms.base import OutcomeUnknown, PlatformError, Transient
+
+TIMEOUT = httpx.Timeout(connect=5.0, read=30.0, write=30.0, pool=10.0)
+LIMITS = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+USER_AGENT = "SocialMuse/0.1 (+self-hosted)"
+
+_lock = threading.Lock()
+_client: httpx.Client | None = None
+_client_pid: int | None = None
+
+
+def shared_client() -> httpx.Client:
+    """The process's client; a forked child gets its own (sockets are not shareable)."""
+    global _client, _client_pid
+    with _lock:
+        if _client is None or _client_pid != os.getpid():
+            _client = httpx.Client(timeout=TIMEOUT, limits=LIMITS,
+                                   headers={"User-Agent": USER_AGENT})
+            _client_pid = os.getpid()
+        return _client
+
+
+def classify_transport_error(network: str, exc: httpx.TransportError) -> PlatformError:
+    """Nothing sent → Transient; sent but no answer → OutcomeUnknown."""
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return Transient(f"{network} could not be reached: {exc}", code="connect_failed")
+    return OutcomeUnknown(
+        f"{network} did not answer in time; the post may or may not exist",
+        code="no_answer",
+        platform_message=str(exc) or type(exc).__name__,
+    )

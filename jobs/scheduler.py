@@ -2,7 +2,8 @@
 
 Several schedulers may run at once (scaled out): each periodic job is guarded by a Redis
 ``SET NX PX`` lock named for its time slot, so a slot is enqueued once whichever process
-gets there first. Stage B adds the atomic claim of due post targets to ``tick``.
+gets there first. Each tick also claims due post targets (atomically, in the database)
+and enqueues them.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from types import FrameType
 
 import dramatiq
 import redis
+from sqlalchemy.exc import SQLAlchemyError
 
 from jobs.broker import broker, redis_url
 from jobs.maintenance import housekeeping
+from jobs.publishing import dispatch_due
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +44,16 @@ PERIODIC: tuple[Periodic, ...] = (Periodic("maintenance.housekeeping", 3600, hou
 class Scheduler:
     """Runs ``tick`` until stopped; tests call ``tick`` directly with a fake clock."""
 
-    def __init__(self, client: redis.Redis, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        client: redis.Redis,
+        clock: Callable[[], float] = time.time,
+        *,
+        dispatch: bool = True,
+    ) -> None:
         self.client = client
         self.clock = clock
+        self.dispatch = dispatch
         self.stopping = threading.Event()
 
     def tick(self) -> list[str]:
@@ -51,6 +61,8 @@ class Scheduler:
         now = self.clock()
         self.client.set(HEARTBEAT_KEY, f"{now:.3f}", ex=300)
         enqueued = []
+        if self.dispatch and (count := dispatch_due()):
+            enqueued.append(f"posts.publish_target x{count}")
         for job in PERIODIC:
             slot = int(now // job.every_seconds)
             key = f"socialmuse:scheduler:slot:{job.name}:{slot}"
@@ -59,19 +71,19 @@ class Scheduler:
                 enqueued.append(job.name)
         return enqueued
 
-    def run(self, interval: float = 5.0) -> None:
+    def run(self, interval: float = 1.0) -> None:
         log.info("scheduler started (tick every %.1fs)", interval)
         while not self.stopping.is_set():
             try:
                 for name in self.tick():
                     log.info("enqueued %s", name)
-            except redis.RedisError as exc:
+            except (redis.RedisError, SQLAlchemyError) as exc:
                 log.warning("scheduler tick failed, will retry: %s", exc)
             self.stopping.wait(interval)
         log.info("scheduler stopped")
 
 
-def main(interval: float = 5.0) -> None:
+def main(interval: float = 1.0) -> None:
     """Entry point for ``socialmuse scheduler``: stops cleanly on SIGTERM or Ctrl-C."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s scheduler %(message)s")
     scheduler = Scheduler(redis.Redis.from_url(redis_url()))

@@ -7,19 +7,18 @@ each command is one transaction.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Annotated, Any, TypeVar
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 import typer
-from sqlmodel import Session
 
-from socialmuse.db import DatabaseUnavailable, migrate, session_scope
+from socialmuse.cli_common import JsonFlag, emit, unit_of_work
+from socialmuse.cli_posts import accounts_app, posts_app, publish_due
+from socialmuse.cli_validate import validate
+from socialmuse.db import DatabaseUnavailable, migrate
 from socialmuse.services import auth, brands, demo
-from socialmuse.services.errors import DomainError
 from socialmuse.services.organizations import create_organization_for
 from socialmuse.settings import SettingsError, get_settings
 
@@ -31,28 +30,11 @@ app = typer.Typer(
 )
 brands_app = typer.Typer(help="Brands of an organization.", no_args_is_help=True)
 app.add_typer(brands_app, name="brands")
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+app.add_typer(accounts_app, name="accounts")
+app.add_typer(posts_app, name="posts")
+app.command("publish-due")(publish_due)
+app.command("validate")(validate)
 T = TypeVar("T")
-
-
-def fail(message: str, code: int = 1) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
-
-
-@contextmanager
-def unit_of_work() -> Iterator[Session]:
-    """A transaction whose domain refusals become one readable line."""
-    try:
-        with session_scope() as session:
-            yield session
-    except DomainError as exc:
-        fail(exc.message if not exc.field else f"{exc.field}: {exc.message}")
-
-
-def emit(as_json: bool, data: Any, human: str) -> None:
-    typer.echo(json.dumps(data, default=str, indent=2) if as_json else human)
 
 
 @app.command("migrate")
@@ -94,7 +76,7 @@ def worker(
 
 @app.command()
 def scheduler(
-    interval: Annotated[float, typer.Option(help="Seconds between ticks.")] = 5.0,
+    interval: Annotated[float, typer.Option(help="Seconds between ticks.")] = 1.0,
 ) -> None:
     """Run the scheduler loop that enqueues due work (safe to run in several places)."""
     from jobs.broker import check_redis, redis_url

@@ -20,12 +20,19 @@ SETTINGS_ORGANIZATION = "/settings"
 SETTINGS_BRANDS = "/settings/brands"
 SETTINGS_TEAM = "/settings/team"
 SETTINGS_AUDIT = "/settings/audit"
+SETTINGS_ACCOUNTS = "/settings/accounts"
+POST = "/posts/[post_id]"
 INVITE = "/invite/[invite_token]"
 
 
 def invite_path(token: str) -> str:
     """Where a person accepts an invitation (services build the absolute link the same way)."""
     return f"/invite/{quote(token, safe='')}"
+
+
+def post_path(post_id: int | str) -> str:
+    """One post's page: its text, its deliveries and their attempts."""
+    return f"/posts/{quote(str(post_id), safe='')}"
 
 
 def is_local_path(path: str) -> bool:

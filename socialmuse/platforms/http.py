@@ -28,8 +28,9 @@ def shared_client() -> httpx.Client:
     global _client, _client_pid
     with _lock:
         if _client is None or _client_pid != os.getpid():
-            _client = httpx.Client(timeout=TIMEOUT, limits=LIMITS,
-                                   headers={"User-Agent": USER_AGENT})
+            _client = httpx.Client(
+                timeout=TIMEOUT, limits=LIMITS, headers={"User-Agent": USER_AGENT}
+            )
             _client_pid = os.getpid()
         return _client
 

@@ -328,6 +328,16 @@ def operator_actor(session: Session, *, organization_id: int) -> Actor:
     )
 
 
+def operator_actor_for_brand(session: Session, *, brand_id: int) -> Actor:
+    """The operator acting in whichever organization owns ``brand_id``."""
+    from socialmuse.models import Brand
+
+    brand = session.get(Brand, brand_id)
+    if brand is None:
+        raise NotFound(f"There is no brand with id {brand_id}.", field="brand_id")
+    return operator_actor(session, organization_id=brand.organization_id)
+
+
 def list_organizations(session: Session, *, token: str) -> list[OrganizationSummary]:
     user = current_user(session, token=token)
     return list_organizations_for(session, user_id=user.id or 0)

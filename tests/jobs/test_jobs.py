@@ -39,7 +39,8 @@ def test_two_schedulers_enqueue_each_slot_once(jobs: ModuleType, backend: dict[s
     for key in client.scan_iter("socialmuse:scheduler:*"):
         client.delete(key)
     now = [1_000_000.0]
-    first, second = Scheduler(client, lambda: now[0]), Scheduler(client, lambda: now[0])
+    first = Scheduler(client, lambda: now[0], dispatch=False)
+    second = Scheduler(client, lambda: now[0], dispatch=False)
     assert first.tick() == ["maintenance.housekeeping"]
     assert second.tick() == []
     assert float(client.get(HEARTBEAT_KEY) or 0) == pytest.approx(now[0])
@@ -85,3 +86,42 @@ def test_housekeeping_actor_purges_old_logins_and_invitations(
     assert "x" * 64 not in hashes and len(hashes) == 1
     emails = session.exec(select(Invitation.email)).all()
     assert emails == [live.invitation.email]
+
+
+def test_scheduler_dispatch_and_worker_publish_a_due_post(
+    jobs: ModuleType, session: Session
+) -> None:
+    from dramatiq import Worker
+
+    from socialmuse.models import PostTarget
+    from socialmuse.models.enums import TargetStatus
+    from socialmuse.services import accounts, posts
+    from tests.factories import brand
+
+    person = owner(session)
+    brand_id = brand(session, person)
+    account = accounts.connect_sandbox(
+        session, actor=person.actor, brand_id=brand_id, handle="worker"
+    )
+    posts.create_post(
+        session,
+        actor=person.actor,
+        brand_id=brand_id,
+        account_ids=[account.id],
+        text="Through the queue",
+        now=True,
+    )
+    session.commit()
+
+    assert jobs.publishing.dispatch_due() == 1
+    worker = Worker(jobs.broker, worker_threads=2)
+    worker.start()
+    try:
+        jobs.broker.join("publishing", timeout=30_000)
+        worker.join()
+    finally:
+        worker.stop()
+    session.expire_all()
+    [target] = session.exec(select(PostTarget)).all()
+    assert target.status == TargetStatus.PUBLISHED and target.permalink
+    assert jobs.publishing.dispatch_due() == 0

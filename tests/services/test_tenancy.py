@@ -17,10 +17,21 @@ import pytest
 from sqlmodel import Session, select
 
 import socialmuse.services as services_pkg
-from socialmuse.models import AuditEvent, Brand, Invitation, Membership, Organization
-from socialmuse.models.enums import Role
-from socialmuse.services import audit, brands, organizations, team
+from socialmuse.models import (
+    AuditEvent,
+    Brand,
+    Invitation,
+    Membership,
+    Organization,
+    Post,
+    PostTarget,
+    SocialAccount,
+)
+from socialmuse.models.enums import Platform, Role
+from socialmuse.platforms.base import ConnectedAccount
+from socialmuse.services import accounts, audit, brands, organizations, posts, team
 from socialmuse.services.errors import NotFound, PermissionDenied
+from socialmuse.services.permissions import Action
 from tests.factories import Person, brand, owner, teammate
 
 
@@ -31,6 +42,9 @@ class World:
     b_brand: int
     b_membership: int
     b_invitation: int
+    b_account: int
+    b_post: int
+    b_target: int
 
 
 @pytest.fixture()
@@ -42,6 +56,15 @@ def world(session: Session) -> World:
     invitation = team.create_invitation(
         session, actor=b.actor, email="pending@example.com", role=Role.TEAM_MEMBER
     )
+    account = accounts.connect_sandbox(session, actor=b.actor, brand_id=b_brand, handle="bee")
+    post = posts.create_post(
+        session,
+        actor=b.actor,
+        brand_id=b_brand,
+        account_ids=[account.id],
+        text="B's secret plan",
+        now=True,
+    )
     session.commit()
     membership = session.exec(
         select(Membership).where(Membership.user_id == b_mate.actor.user_id)
@@ -52,6 +75,9 @@ def world(session: Session) -> World:
         b_brand=b_brand,
         b_membership=membership.id or 0,
         b_invitation=invitation.invitation.id,
+        b_account=account.id,
+        b_post=post.id,
+        b_target=post.targets[0].id,
     )
 
 
@@ -80,6 +106,42 @@ CROSS_TENANT_CALLS: dict[str, Call] = {
     "team.revoke_invitation": lambda s, w: team.revoke_invitation(
         s, actor=w.a.actor, invitation_id=w.b_invitation
     ),
+    "accounts.connect_sandbox": lambda s, w: accounts.connect_sandbox(
+        s, actor=w.a.actor, brand_id=w.b_brand, handle="intruder"
+    ),
+    "accounts.store_connection": lambda s, w: accounts.store_connection(
+        s,
+        actor=w.a.actor,
+        brand_id=w.b_brand,
+        platform=Platform.SANDBOX,
+        connected=ConnectedAccount(external_id="x", handle="x", display_name="x", credentials={}),
+    ),
+    "accounts.connect_mastodon": lambda s, w: accounts.connect_mastodon(
+        s, actor=w.a.actor, brand_id=w.b_brand, instance_url="http://127.0.0.1:1", access_token="t"
+    ),
+    "accounts.connect_bluesky": lambda s, w: accounts.connect_bluesky(
+        s,
+        actor=w.a.actor,
+        brand_id=w.b_brand,
+        service_url="http://127.0.0.1:1",
+        handle="h",
+        app_password="p",
+    ),
+    "accounts.load_account": lambda s, w: accounts.load_account(
+        s, actor=w.a.actor, account_id=w.b_account, action=Action.POST_CREATE
+    ),
+    "accounts.list_accounts": lambda s, w: accounts.list_accounts(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "accounts.disconnect": lambda s, w: accounts.disconnect(
+        s, actor=w.a.actor, account_id=w.b_account
+    ),
+    "posts.create_post": lambda s, w: posts.create_post(
+        s, actor=w.a.actor, brand_id=w.b_brand, account_ids=[w.b_account], text="x", now=True
+    ),
+    "posts.get_post": lambda s, w: posts.get_post(s, actor=w.a.actor, post_id=w.b_post),
+    "posts.list_posts": lambda s, w: posts.list_posts(s, actor=w.a.actor, brand_id=w.b_brand),
+    "posts.retry_target": lambda s, w: posts.retry_target(s, actor=w.a.actor, target_id=w.b_target),
 }
 
 # Functions that work on "the actor's own organization": called with A's real actor, their
@@ -125,6 +187,9 @@ def _snapshot(session: Session) -> tuple[Any, ...]:
         [(m.id, m.role) for m in session.exec(select(Membership)).all()],
         [(i.id, i.revoked_at) for i in session.exec(select(Invitation)).all()],
         [(o.id, o.name) for o in session.exec(select(Organization)).all()],
+        [(a.id, a.status, a.handle) for a in session.exec(select(SocialAccount)).all()],
+        [(p.id, p.status, p.text) for p in session.exec(select(Post)).all()],
+        [(t.id, t.status) for t in session.exec(select(PostTarget)).all()],
     )
 
 

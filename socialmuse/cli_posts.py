@@ -1,0 +1,205 @@
+"""CLI doors for accounts, posts and publishing (registered by ``socialmuse.cli``)."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+from sqlmodel import col, select
+
+from socialmuse.cli_common import JsonFlag, emit, fail, unit_of_work
+from socialmuse.models import Post, PostTarget, utcnow
+from socialmuse.models.enums import TargetStatus
+from socialmuse.services import accounts, auth, posts, publishing, reconcile
+
+accounts_app = typer.Typer(help="Social accounts of a brand.", no_args_is_help=True)
+connect_app = typer.Typer(help="Connect an account to a brand.", no_args_is_help=True)
+accounts_app.add_typer(connect_app, name="connect")
+posts_app = typer.Typer(help="Posts: create, show.", no_args_is_help=True)
+
+BrandId = Annotated[int, typer.Option("--brand-id", help="Brand id.")]
+
+
+@connect_app.command("sandbox")
+def connect_sandbox(
+    brand_id: BrandId,
+    handle: Annotated[str, typer.Option(help="Any handle: this is the built-in test network.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Connect a Sandbox (test network) account: no credentials, nothing leaves this machine."""
+    with unit_of_work() as session:
+        actor = auth.operator_actor_for_brand(session, brand_id=brand_id)
+        account = accounts.connect_sandbox(session, actor=actor, brand_id=brand_id, handle=handle)
+    emit(
+        as_json,
+        account.model_dump(mode="json"),
+        f"connected {account.platform_label} @{account.handle} as account {account.id}",
+    )
+
+
+@connect_app.command("mastodon")
+def connect_mastodon(
+    brand_id: BrandId,
+    instance: Annotated[str, typer.Option(help="The instance, e.g. https://mastodon.social.")],
+    access_token: Annotated[str, typer.Option(help="From Preferences → Development.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Connect a Mastodon account on any instance with an access token."""
+    with unit_of_work() as session:
+        actor = auth.operator_actor_for_brand(session, brand_id=brand_id)
+        account = accounts.connect_mastodon(
+            session,
+            actor=actor,
+            brand_id=brand_id,
+            instance_url=instance,
+            access_token=access_token,
+        )
+    emit(
+        as_json,
+        account.model_dump(mode="json"),
+        f"connected Mastodon @{account.handle} as account {account.id}",
+    )
+
+
+@connect_app.command("bluesky")
+def connect_bluesky(
+    brand_id: BrandId,
+    handle: Annotated[str, typer.Option(help="e.g. alice.bsky.social")],
+    app_password: Annotated[str, typer.Option(help="An app password, not the main one.")],
+    service: Annotated[str, typer.Option(help="The PDS or entryway.")] = "https://bsky.social",
+    as_json: JsonFlag = False,
+) -> None:
+    """Connect a Bluesky account with a handle and an app password."""
+    with unit_of_work() as session:
+        actor = auth.operator_actor_for_brand(session, brand_id=brand_id)
+        account = accounts.connect_bluesky(
+            session,
+            actor=actor,
+            brand_id=brand_id,
+            service_url=service,
+            handle=handle,
+            app_password=app_password,
+        )
+    emit(
+        as_json,
+        account.model_dump(mode="json"),
+        f"connected Bluesky @{account.handle} as account {account.id}",
+    )
+
+
+@accounts_app.command("list")
+def list_accounts(brand_id: BrandId, as_json: JsonFlag = False) -> None:
+    """List a brand's connected accounts with their status."""
+    with unit_of_work() as session:
+        actor = auth.operator_actor_for_brand(session, brand_id=brand_id)
+        rows = accounts.list_accounts(session, actor=actor, brand_id=brand_id)
+    lines = [f"{a.id}\t{a.platform_label}\t@{a.handle}\t{a.status_label}" for a in rows]
+    emit(as_json, [a.model_dump(mode="json") for a in rows], "\n".join(lines) or "no accounts")
+
+
+@posts_app.command("create")
+def create_post(
+    brand_id: BrandId,
+    account_id: Annotated[list[int], typer.Option("--account-id", help="Repeat per account.")],
+    text: Annotated[str, typer.Option(help="What to post.")],
+    at: Annotated[str | None, typer.Option(help="ISO 8601; without offset: brand time.")] = None,
+    now: Annotated[bool, typer.Option("--now", help="Publish as soon as possible.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Schedule a post to one or more accounts of a brand (checked for every network first)."""
+    with unit_of_work() as session:
+        actor = auth.operator_actor_for_brand(session, brand_id=brand_id)
+        post = posts.create_post(
+            session,
+            actor=actor,
+            brand_id=brand_id,
+            account_ids=account_id,
+            text=text,
+            at=at,
+            now=now,
+        )
+    emit(
+        as_json,
+        post.model_dump(mode="json"),
+        f"post {post.id} scheduled for {post.scheduled_at:%Y-%m-%d %H:%M} UTC "
+        f"to {len(post.targets)} account(s)",
+    )
+
+
+@posts_app.command("show")
+def show_post(
+    post_id: Annotated[int, typer.Argument(help="Post id.")], as_json: JsonFlag = False
+) -> None:
+    """A post's targets: status, external id, permalink, attempts and errors."""
+    with unit_of_work() as session:
+        post_row = session.get(Post, post_id)
+        if post_row is None:
+            fail(f"There is no post with id {post_id}.")
+        assert post_row is not None
+        actor = auth.operator_actor(session, organization_id=post_row.organization_id)
+        post = posts.get_post(session, actor=actor, post_id=post_id)
+    lines = [f"post {post.id}: {post.status.value}"]
+    for t in post.targets:
+        lines.append(
+            f"  {t.platform_label} @{t.handle}: {t.status.value}"
+            + (f" {t.permalink}" if t.permalink else "")
+            + (f" — {t.last_error}" if t.last_error and t.status != "published" else "")
+        )
+    emit(as_json, post.model_dump(mode="json"), "\n".join(lines))
+
+
+def publish_due(
+    wait: Annotated[bool, typer.Option("--wait", help="Keep going until nothing is due.")] = False,
+    timeout: Annotated[float, typer.Option(help="With --wait: give up after seconds.")] = 300,
+) -> None:
+    """One scheduler pass, published in this process; --wait works until the queue is empty.
+
+    Exits 1 when a target it touched failed or is still unconfirmed.
+    """
+    touched: set[int] = set()
+    deadline = time.monotonic() + timeout
+    while True:
+        with unit_of_work() as session:
+            claimed = publishing.claim_due_targets(session)
+        with unit_of_work() as session:
+            requeue, to_reconcile = reconcile.sweep(session)
+        for target_id in to_reconcile:
+            if reconcile.reconcile_target(target_id) == "requeued":
+                requeue.append(target_id)
+        for target_id in [*claimed, *requeue]:
+            publishing.publish_target(target_id, worker="cli")
+        touched.update(claimed, requeue, to_reconcile)
+        if not wait or time.monotonic() > deadline or not _pending_soon(touched):
+            break
+        time.sleep(0.5)
+    with unit_of_work() as session:
+        rows = (
+            session.exec(
+                select(PostTarget.id, PostTarget.status).where(col(PostTarget.id).in_(touched))
+            ).all()
+            if touched
+            else []
+        )
+    bad = [(i, s) for i, s in rows if s in (TargetStatus.FAILED, TargetStatus.UNCONFIRMED)]
+    typer.echo(
+        f"published {sum(s == TargetStatus.PUBLISHED for _, s in rows)} target(s), "
+        f"{len(bad)} failed or unconfirmed"
+    )
+    if bad:
+        raise typer.Exit(1)
+
+
+def _pending_soon(touched: set[int]) -> bool:
+    """Targets we touched that are not final yet and due within the next minute."""
+    if not touched:
+        return False
+    soon = utcnow() + timedelta(seconds=60)
+    with unit_of_work() as session:
+        rows = session.exec(select(PostTarget).where(col(PostTarget.id).in_(touched))).all()
+    return any(
+        t.status in (TargetStatus.QUEUED, TargetStatus.PUBLISHING, TargetStatus.UNCONFIRMED)
+        or (t.status == TargetStatus.SCHEDULED and (t.next_attempt_at or utcnow()) <= soon)
+        for t in rows
+    )

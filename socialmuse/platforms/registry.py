@@ -1,0 +1,50 @@
+"""Which adapter speaks for which network; one instance per network per process."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+
+from socialmuse.models.enums import Platform
+from socialmuse.platforms.base import Adapter
+
+
+class NetworkNotAvailable(LookupError):
+    """The network has no adapter in this version."""
+
+
+_overrides: dict[Platform, Adapter] = {}
+
+
+def adapter_for(platform: Platform | str) -> Adapter:
+    """The process-wide adapter of ``platform`` (adapters are stateless apart from caches)."""
+    platform = Platform(platform)
+    return _overrides.get(platform) or _default_adapter(platform)
+
+
+@contextmanager
+def overridden(platform: Platform, adapter: Adapter) -> Iterator[Adapter]:
+    """Speak to ``adapter`` for ``platform`` inside the block (tests, benchmarks)."""
+    _overrides[platform] = adapter
+    try:
+        yield adapter
+    finally:
+        _overrides.pop(platform, None)
+
+
+@cache
+def _default_adapter(platform: Platform) -> Adapter:
+    if platform is Platform.SANDBOX:
+        from socialmuse.platforms.sandbox import SandboxAdapter
+
+        return SandboxAdapter()
+    if platform is Platform.MASTODON:
+        from socialmuse.platforms.mastodon import MastodonAdapter
+
+        return MastodonAdapter()
+    if platform is Platform.BLUESKY:
+        from socialmuse.platforms.bluesky import BlueskyAdapter
+
+        return BlueskyAdapter()
+    raise NetworkNotAvailable(f"{platform.value} is not supported yet")

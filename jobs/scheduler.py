@@ -20,6 +20,7 @@ import dramatiq
 import redis
 from sqlalchemy.exc import SQLAlchemyError
 
+from jobs.accounts import refresh_due
 from jobs.broker import broker, redis_url
 from jobs.maintenance import housekeeping
 from jobs.publishing import dispatch_due
@@ -38,7 +39,10 @@ class Periodic:
     actor: dramatiq.Actor
 
 
-PERIODIC: tuple[Periodic, ...] = (Periodic("maintenance.housekeeping", 3600, housekeeping),)
+PERIODIC: tuple[Periodic, ...] = (
+    Periodic("maintenance.housekeeping", 3600, housekeeping),
+    Periodic("accounts.refresh_due", 600, refresh_due),
+)
 
 
 class Scheduler:

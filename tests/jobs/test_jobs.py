@@ -41,13 +41,15 @@ def test_two_schedulers_enqueue_each_slot_once(jobs: ModuleType, backend: dict[s
     now = [1_000_000.0]
     first = Scheduler(client, lambda: now[0], dispatch=False)
     second = Scheduler(client, lambda: now[0], dispatch=False)
-    assert first.tick() == ["maintenance.housekeeping"]
+    assert first.tick() == ["maintenance.housekeeping", "accounts.refresh_due"]
     assert second.tick() == []
     assert float(client.get(HEARTBEAT_KEY) or 0) == pytest.approx(now[0])
+    now[0] += 600
+    assert second.tick() == ["accounts.refresh_due"]
     now[0] += 3600
-    assert second.tick() == ["maintenance.housekeeping"]
-    queued = jobs.broker.client.llen("socialmuse:maintenance")
-    assert queued == 2
+    assert first.tick() == ["maintenance.housekeeping", "accounts.refresh_due"]
+    assert jobs.broker.client.llen("socialmuse:maintenance") == 2
+    assert jobs.broker.client.llen("socialmuse:accounts") == 3
 
 
 def test_housekeeping_actor_purges_old_logins_and_invitations(

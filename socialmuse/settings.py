@@ -50,6 +50,9 @@ class Settings(BaseSettings):
         default=None, ge=1, description="web server processes; default: Reflex's (2 x cores + 1)"
     )
     app_root: Path | None = Field(default=None, description="folder holding rxconfig.py")
+    # OAuth apps registered with each network (developer portals); empty: connecting is off.
+    x_client_id: str = ""
+    x_client_secret: str = Field(default="", repr=False)
     session_days: int = Field(default=14, ge=1, description="absolute lifetime of a login")
     invitation_days: int = Field(default=7, ge=1)
 

@@ -26,11 +26,12 @@ def _tab(label: str, path: str) -> rx.Component:
 
 
 def settings_nav() -> rx.Component:
-    """Organization, Brands, Team and (admins) Audit log."""
+    """Organization, Brands, Team, Accounts and (admins) Audit log."""
     return rx.hstack(
         _tab("Organization", routes.SETTINGS_ORGANIZATION),
         _tab("Brands", routes.SETTINGS_BRANDS),
         _tab("Team", routes.SETTINGS_TEAM),
+        _tab("Accounts", routes.SETTINGS_ACCOUNTS),
         rx.cond(AuthState.is_admin, _tab("Audit log", routes.SETTINGS_AUDIT)),
         spacing="5",
         width="100%",

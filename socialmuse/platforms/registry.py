@@ -47,4 +47,12 @@ def _default_adapter(platform: Platform) -> Adapter:
         from socialmuse.platforms.bluesky import BlueskyAdapter
 
         return BlueskyAdapter()
+    if platform is Platform.X:
+        from socialmuse.platforms.x import XAdapter
+        from socialmuse.settings import get_settings
+
+        settings = get_settings()
+        return XAdapter(
+            client_id=settings.x_client_id or None, client_secret=settings.x_client_secret or None
+        )
     raise NetworkNotAvailable(f"{platform.value} is not supported yet")

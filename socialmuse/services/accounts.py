@@ -29,7 +29,7 @@ PLATFORM_LABELS = {
     Platform.THREADS: "Threads",
     Platform.MASTODON: "Mastodon",
     Platform.BLUESKY: "Bluesky",
-    Platform.SANDBOX: "Sandbox (test network)",
+    Platform.SANDBOX: "Sandbox",
 }
 
 
@@ -254,10 +254,27 @@ def list_accounts(session: Session, *, actor: Actor, brand_id: int) -> list[Acco
 
 
 def disconnect(session: Session, *, actor: Actor, account_id: int) -> AccountPublic:
-    """Forget the credentials; history (posts, attempts) stays."""
+    """Forget the credentials; history stays, and deliveries not yet sent are cancelled."""
+    from socialmuse.models import PostTarget
+    from socialmuse.models.enums import TargetStatus
+    from socialmuse.services.publishing import rollup
+
     account = load_account(
         session, actor=actor, account_id=account_id, action=Action.ACCOUNT_MANAGE
     )
+    pending = session.exec(
+        select(PostTarget).where(
+            PostTarget.social_account_id == account.id,
+            col(PostTarget.status).in_([TargetStatus.SCHEDULED, TargetStatus.DRAFT]),
+        )
+    ).all()
+    for target in pending:
+        target.status = TargetStatus.CANCELLED
+        target.last_error_message = "Cancelled: the account was disconnected."
+        session.add(target)
+    session.flush()
+    for post_id in {t.post_id for t in pending}:
+        rollup(session, post_id)
     account.status = AccountStatus.DISCONNECTED
     account.credentials_encrypted = ""
     account.updated_at = utcnow()

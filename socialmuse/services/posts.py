@@ -82,7 +82,7 @@ def create_post(
     if not account_ids:
         raise ValidationError("Choose at least one account to post to.", field="account_ids")
     if now == (at is not None):
-        raise ValidationError("Say when: a time (--at) or now (--now), not both.", field="at")
+        raise ValidationError("Choose when: a time or now, not both.", field="at")
     when = utcnow() if now else parse_when(at or "", timezone=brand.timezone)
     accounts = _usable_accounts(session, actor, brand_id, account_ids)
     content = PostContent(text=text, thread=tuple(thread), first_comment=first_comment)

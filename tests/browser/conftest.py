@@ -3,12 +3,15 @@
 The root conftest's ``backend`` fixture prepares a migrated database and Valkey and puts
 their URLs in the environment; this file builds the frontend for a test port, serves it in a
 subprocess, and gives each test a fresh browser context (its own localStorage, so its own
-login). Chromium is Debian's (``apt-get install chromium``); Playwright cannot download one here.
+login). The scheduler and a Dramatiq worker run beside the server, so posts really go
+out. Chromium is Debian's (``apt-get install chromium``); Playwright cannot download one here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -16,6 +19,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -73,12 +77,67 @@ def _wait_until_serving(url: str, server: subprocess.Popen[bytes], log: Path) ->
     )
 
 
-@pytest.fixture(scope="session")
-def app_url(backend: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Build (cached by fingerprint) and serve the production app on one port."""
+@dataclass
+class AppProcess:
+    """One process of the running app, with the log to show when it dies."""
+
+    name: str
+    proc: subprocess.Popen[bytes]
+    log: Path
+
+    def check_alive(self) -> None:
+        if self.proc.poll() is not None:
+            pytest.fail(
+                f"the {self.name} exited with {self.proc.returncode} during the tests; "
+                f"log:\n{self.log.read_text(errors='replace')[-4000:]}"
+            )
+
+    def stop(self) -> None:
+        """SIGTERM the whole process group (Dramatiq forks workers), SIGKILL if it lingers."""
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, sig)
+            try:
+                self.proc.wait(timeout=20)
+                return
+            except subprocess.TimeoutExpired:
+                continue
+
+
+@dataclass
+class RunningApp:
+    """The web server plus the scheduler and worker that publish, all on one database/queue."""
+
+    url: str
+    processes: list[AppProcess] = field(default_factory=list)
+
+    def check_alive(self) -> None:
+        for process in self.processes:
+            process.check_alive()
+
+
+def _spawn(name: str, argv: list[str], env: dict[str, str], log: Path) -> AppProcess:
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    return AppProcess(name, proc, log)
+
+
+@pytest.fixture(scope="package")
+def running_app(
+    backend: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningApp]:
+    """Build (cached by fingerprint) and serve the production app on one port.
+
+    The scheduler (``socialmuse scheduler``) and a Dramatiq worker run beside it with the
+    same environment, so a post scheduled in the browser is really claimed and published.
+    Package-scoped: they stop when the browser tests end, before other tests in the same run
+    create due targets in the shared database that they would otherwise publish.
+    """
     port = _pick_port()
     url = f"http://localhost:{port}"
-    venv_bin = str(Path(sys.executable).parent)
+    venv_bin = Path(sys.executable).parent
     env = {
         **os.environ,
         **backend,
@@ -87,10 +146,11 @@ def app_url(backend: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -
         "REFLEX_WEB_WORKDIR": str(WEB_DIR),
         "REFLEX_USE_NPM": "1",
         "PYTHONUNBUFFERED": "1",
-        "PATH": os.pathsep.join([venv_bin, os.environ.get("PATH", "")]),
+        "PATH": os.pathsep.join([str(venv_bin), os.environ.get("PATH", "")]),
     }
     env.pop("PYTEST_CURRENT_TEST", None)
-    log = tmp_path_factory.mktemp("webapp") / "webapp.log"
+    logs = tmp_path_factory.mktemp("webapp")
+    log = logs / "webapp.log"
     with log.open("wb") as out:
         build = subprocess.run(
             [sys.executable, "-m", "socialmuse.webapp", "build", "--port", str(port)],
@@ -102,34 +162,44 @@ def app_url(backend: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -
         )
     if build.returncode != 0:
         pytest.fail(f"frontend build failed; log:\n{log.read_text()[-4000:]}")
-    with log.open("ab") as out:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "socialmuse.webapp",
-                "serve",
-                "--port",
-                str(port),
-                "--host",
-                "127.0.0.1",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    app = RunningApp(url)
+    serve = ["-m", "socialmuse.webapp", "serve", "--port", str(port), "--host", "127.0.0.1"]
+    server = _spawn("web app", [sys.executable, *serve], env, log)
+    app.processes.append(server)
     try:
-        _wait_until_serving(url, server, log)
-        yield url
+        _wait_until_serving(url, server.proc, log)
+        app.processes += [
+            _spawn(
+                "scheduler", [str(venv_bin / "socialmuse"), "scheduler"], env, logs / "sched.log"
+            ),
+            _spawn(
+                "worker",
+                [sys.executable, "-m", "dramatiq", "jobs", "--processes", "1", "--threads", "2"],
+                env,
+                logs / "worker.log",
+            ),
+        ]
+        yield app
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        for process in reversed(app.processes):
+            process.stop()
+
+
+@pytest.fixture(scope="package")
+def app_url(running_app: RunningApp) -> str:
+    return running_app.url
+
+
+@pytest.fixture(autouse=True)
+def _app_processes_alive(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test that used the app fails loudly if the server, scheduler or worker died."""
+    if "app_url" not in request.fixturenames:
+        yield
+        return
+    app: RunningApp = request.getfixturevalue("running_app")
+    app.check_alive()
+    yield
+    app.check_alive()
 
 
 @pytest.fixture(scope="session")

@@ -122,7 +122,7 @@ def test_refusals_create_nothing(session: Session) -> None:
             ],
             "no account with id 999",
         ),
-        ([*base, "--text", "x"], "Say when"),
+        ([*base, "--text", "x"], "Choose when"),
     ]
     for args, message in cases:
         result = cli(*args)

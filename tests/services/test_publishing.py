@@ -225,3 +225,17 @@ def test_sweep_heals_a_lost_queue_message_and_a_dead_worker(session, world, netw
     assert publishing.publish_target(second) == TargetStatus.PUBLISHED
     assert publishing.publish_target(first) == TargetStatus.PUBLISHED
     assert len(network.created) == 2
+
+
+def test_disconnecting_cancels_what_was_not_sent_yet(session, world, network):
+    person, _brand, ids = world
+    post_id = schedule(session, world, n=2)
+    accounts.disconnect(session, actor=person.actor, account_id=ids[0])
+    session.commit()
+    assert run_once(session) == [TargetStatus.PUBLISHED]
+    detail = posts.get_post(session, actor=person.actor, post_id=post_id)
+    assert sorted(t.status for t in detail.targets) == [
+        TargetStatus.CANCELLED,
+        TargetStatus.PUBLISHED,
+    ]
+    assert detail.status == PostStatus.PARTIALLY_PUBLISHED

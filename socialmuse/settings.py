@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     # OAuth apps registered with each network (developer portals); empty: connecting is off.
     x_client_id: str = ""
     x_client_secret: str = Field(default="", repr=False)
+    linkedin_client_id: str = ""
+    linkedin_client_secret: str = Field(default="", repr=False)
+    meta_app_id: str = ""
+    meta_app_secret: str = Field(default="", repr=False)
+    threads_app_id: str = ""
+    threads_app_secret: str = Field(default="", repr=False)
     session_days: int = Field(default=14, ge=1, description="absolute lifetime of a login")
     invitation_days: int = Field(default=7, ge=1)
 

@@ -47,12 +47,42 @@ def _default_adapter(platform: Platform) -> Adapter:
         from socialmuse.platforms.bluesky import BlueskyAdapter
 
         return BlueskyAdapter()
+    return _oauth_adapter(platform)
+
+
+def _oauth_adapter(platform: Platform) -> Adapter:
+    """Networks connected through an OAuth app registered by the operator (settings)."""
+    from socialmuse.settings import get_settings
+
+    settings = get_settings()
     if platform is Platform.X:
         from socialmuse.platforms.x import XAdapter
-        from socialmuse.settings import get_settings
 
-        settings = get_settings()
         return XAdapter(
             client_id=settings.x_client_id or None, client_secret=settings.x_client_secret or None
+        )
+    if platform is Platform.LINKEDIN:
+        from socialmuse.platforms.linkedin import LinkedInAdapter
+
+        return LinkedInAdapter(
+            client_id=settings.linkedin_client_id, client_secret=settings.linkedin_client_secret
+        )
+    if platform is Platform.FACEBOOK:
+        from socialmuse.platforms.facebook import FacebookAdapter
+
+        return FacebookAdapter(
+            app_id=settings.meta_app_id or None, app_secret=settings.meta_app_secret or None
+        )
+    if platform is Platform.INSTAGRAM:
+        from socialmuse.platforms.instagram import InstagramAdapter
+
+        return InstagramAdapter(
+            app_id=settings.meta_app_id or None, app_secret=settings.meta_app_secret or None
+        )
+    if platform is Platform.THREADS:
+        from socialmuse.platforms.threads import ThreadsAdapter
+
+        return ThreadsAdapter(
+            app_id=settings.threads_app_id or None, app_secret=settings.threads_app_secret or None
         )
     raise NetworkNotAvailable(f"{platform.value} is not supported yet")

@@ -7,6 +7,9 @@
 #   .venv/.installed       stamp: pip install -e '.[dev]' reruns only when pyproject.toml is newer
 #   .web/ + its stamp      the production frontend, rebuilt only when app sources change
 #                          (python -m socialmuse.webapp build compares a fingerprint; ~0.1 s if current)
+#   .venv/pds/             the Bluesky reference PDS the tests publish to (.ci/pds: npm ci, then
+#                          better-sqlite3 built for the venv's Node); redone only when
+#                          .ci/pds/package*.json or the Node version changes
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -24,7 +27,7 @@ export PATH := $(BIN):$(PATH)
 export REFLEX_USE_NPM := 1
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help run dev test lint bootstrap frontend node-check clean distclean
+.PHONY: help run dev test lint bootstrap frontend pds node-check clean distclean
 
 help:
 	@echo "make run        start SocialMuse (web, worker, scheduler) on http://localhost:3000"
@@ -32,6 +35,7 @@ help:
 	@echo "make test       ruff + the test suite (twice when SOCIALMUSE_TEST_* URLs are set)"
 	@echo "make lint       ruff check, ruff format --check, mypy"
 	@echo "make bootstrap  create .venv and install; done automatically by run/test"
+	@echo "make pds        install the Bluesky reference PDS for the tests; done by test"
 	@echo "make clean      remove build output and caches (keeps .venv and data/)"
 
 $(BIN)/python:
@@ -55,13 +59,17 @@ bootstrap: $(STAMP) node-check
 frontend: bootstrap
 	python -m socialmuse.webapp build
 
+# The pinned @atproto/dev-env (.ci/pds) in .venv/pds; a no-op (~0.2 s) when already installed.
+pds: bootstrap
+	bash .ci/pds/install.sh $(VENV)/pds
+
 run: frontend
 	exec socialmuse run
 
 dev: bootstrap
 	SOCIALMUSE_WEB_MODE=dev exec socialmuse run
 
-test: frontend
+test: frontend pds
 	ruff check .
 	@echo "=== suite on SQLite + embedded Valkey ==="
 	SOCIALMUSE_TEST_BACKEND=embedded python -m pytest $(PYTEST_ARGS)

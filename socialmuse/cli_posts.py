@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -106,6 +107,9 @@ def create_post(
     text: Annotated[str, typer.Option(help="What to post.")],
     at: Annotated[str | None, typer.Option(help="ISO 8601; without offset: brand time.")] = None,
     now: Annotated[bool, typer.Option("--now", help="Publish as soon as possible.")] = False,
+    media: Annotated[list[Path] | None, typer.Option("--media", help="Attach a file.")] = None,
+    thread: Annotated[list[str] | None, typer.Option("--thread", help="A reply part.")] = None,
+    first_comment: Annotated[str | None, typer.Option(help="Posted as a first reply.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Schedule a post to one or more accounts of a brand (checked for every network first)."""
@@ -119,6 +123,9 @@ def create_post(
             text=text,
             at=at,
             now=now,
+            media_paths=media or (),
+            thread=thread or (),
+            first_comment=first_comment,
         )
     emit(
         as_json,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
@@ -57,10 +58,17 @@ class PostDetail(BaseModel):
     targets: list[TargetPublic]
 
 
-def content_of(post: Post, target: PostTarget) -> PostContent:
-    """The variant a target publishes: its own override, else the post's text."""
+def content_of(session: Session, post: Post, target: PostTarget) -> PostContent:
+    """The variant a target publishes: its own override, else the post's text; its media."""
+    from socialmuse.services.media import post_media
+
     text = target.text_override if target.text_override is not None else post.text
-    return PostContent(text=text, thread=tuple(post.thread_parts), first_comment=post.first_comment)
+    return PostContent(
+        text=text,
+        media=post_media(session, post.id or 0),
+        thread=tuple(post.thread_parts),
+        first_comment=post.first_comment,
+    )
 
 
 def create_post(
@@ -74,6 +82,7 @@ def create_post(
     now: bool = False,
     thread: Sequence[str] = (),
     first_comment: str | None = None,
+    media_paths: Sequence[Path] = (),
 ) -> PostDetail:
     """Schedule one text to several accounts; every network's rules are checked first."""
     brand = load_brand(session, actor=actor, brand_id=brand_id, action=Action.POST_CREATE)
@@ -85,7 +94,10 @@ def create_post(
         raise ValidationError("Choose when: a time or now, not both.", field="at")
     when = utcnow() if now else parse_when(at or "", timezone=brand.timezone)
     accounts = _usable_accounts(session, actor, brand_id, account_ids)
-    content = PostContent(text=text, thread=tuple(thread), first_comment=first_comment)
+    from socialmuse.services import media
+
+    files = media.files_from_paths(media_paths)
+    content = PostContent(text=text, media=files, thread=tuple(thread), first_comment=first_comment)
     problems = []
     for account in accounts:
         platform = Platform(account.platform)
@@ -108,6 +120,8 @@ def create_post(
     )
     session.add(post)
     session.flush()
+    assets = [media.store_file(session, actor=actor, brand_id=brand_id, file=f) for f in files]
+    media.attach(session, post_id=post.id or 0, assets=assets)
     for account in accounts:
         session.add(
             PostTarget(

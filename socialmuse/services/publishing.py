@@ -141,7 +141,7 @@ def begin_attempt(session: Session, target_id: int, *, worker: str) -> Work | No
         account_id=account.id or 0,
         platform=Platform(account.platform),
         account=context_for(account),
-        content=content_of(post, target),
+        content=content_of(session, post, target),
         idempotency_key=target.idempotency_key,
     )
 

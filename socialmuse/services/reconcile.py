@@ -37,7 +37,7 @@ def reconcile_target(target_id: int) -> str:
         account = session.get(SocialAccount, target.social_account_id)
         assert post is not None and account is not None
         platform, context = Platform(account.platform), context_for(account)
-        content, key = content_of(post, target), target.idempotency_key
+        content, key = content_of(session, post, target), target.idempotency_key
     try:
         found = adapter_for(platform).find_published(context, content, idempotency_key=key)
     except PlatformError as exc:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 import subprocess
 import sys
+import zlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -153,3 +156,73 @@ def test_rejection_reaches_the_person_in_mastodons_words(
     [target] = ok_json("posts", "show", str(post["id"]))["targets"]
     assert target["status"] == "failed" and "Text can't be blank" in target["last_error"]
     assert mastodon.status_count(remote_id) == 0
+
+
+def tiny_png(path: Path) -> Path:
+    """A real 2×2 PNG, so type sniffing and the network see an image."""
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+    return path
+
+
+def test_media_thread_and_first_comment_from_the_cli(
+    mastodon: MastodonEmulator, brand_id: int, tmp_path: Path
+) -> None:
+    account, remote_id = connect(mastodon, brand_id)
+    image = tiny_png(tmp_path / "photo.png")
+    post = ok_json(
+        "posts",
+        "create",
+        "--brand-id",
+        str(brand_id),
+        "--account-id",
+        str(account["id"]),
+        "--text",
+        "With a picture",
+        "--media",
+        str(image),
+        "--thread",
+        "Part two",
+        "--first-comment",
+        "First!",
+        "--now",
+    )
+    assert cli("publish-due", "--wait").returncode == 0
+    [target] = ok_json("posts", "show", str(post["id"]))["targets"]
+    assert target["status"] == "published"
+    assert mastodon.status_count(remote_id) == 3
+    uploads = mastodon.requests("POST", "/api/v2/media")
+    assert len(uploads) == 1 and b"\x89PNG" in uploads[0].body
+
+
+def test_a_file_that_is_not_media_is_refused(
+    mastodon: MastodonEmulator, brand_id: int, tmp_path: Path
+) -> None:
+    account, _ = connect(mastodon, brand_id)
+    bogus = tmp_path / "notes.txt"
+    bogus.write_text("just words")
+    result = cli(
+        "posts",
+        "create",
+        "--brand-id",
+        str(brand_id),
+        "--account-id",
+        str(account["id"]),
+        "--text",
+        "x",
+        "--media",
+        str(bogus),
+        "--now",
+    )
+    assert result.returncode == 1 and "Mastodon" in result.stderr

@@ -47,7 +47,7 @@ def reconcile_target(target_id: int) -> None:
         publish_target.send(target_id)
 
 
-def dispatch_due(limit: int = 500) -> int:
+def dispatch_due(limit: int = 200) -> int:
     """One scheduler pass: claim due targets, heal stale ones, enqueue after commit."""
     with session_scope() as session:
         claimed = publishing.claim_due_targets(session, limit=limit)

@@ -55,7 +55,7 @@ def run() -> None:
 @app.command()
 def worker(
     processes: Annotated[int, typer.Option(help="Worker processes.")] = 1,
-    threads: Annotated[int, typer.Option(help="Threads per process.")] = 4,
+    threads: Annotated[int, typer.Option(help="Threads per process (network-bound).")] = 8,
 ) -> None:
     """Run Dramatiq workers on the configured queue (needs SOCIALMUSE_REDIS_URL)."""
     from jobs.broker import check_redis, redis_url

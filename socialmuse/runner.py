@@ -50,7 +50,7 @@ def default_commands(port: int, dev: bool = False) -> dict[str, list[str]]:
         web = [sys.executable, "-m", "reflex", "run", "--env", "dev",
                "--frontend-port", str(port), "--backend-port", "8000"]  # fmt: skip
     return {
-        "worker": [sys.executable, "-m", "dramatiq", "jobs", "--processes", "1", "--threads", "4"],
+        "worker": [sys.executable, "-m", "dramatiq", "jobs", "--processes", "1", "--threads", "8"],
         "scheduler": [*_bin("socialmuse"), "scheduler"],
         "web": web,
     }

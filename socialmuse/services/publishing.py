@@ -202,6 +202,13 @@ def finish_attempt(session: Session, work: Work, result: Published | PlatformErr
     attempt.finished_at = now
     if work.account.credentials_changed:
         account.credentials_encrypted = encrypt_json(work.account.credentials)
+    if target.status != TS.PUBLISHING and not isinstance(result, Published):
+        # We outlived our lease and someone (sweep, reconcile) has decided since: the
+        # attempt is recorded, the target's newer state stands.
+        _record_only(attempt, work, result)
+        session.add_all([attempt, account])
+        session.flush()
+        return TS(target.status)
     if isinstance(result, Published):
         attempt.outcome = AttemptOutcome.SUCCESS
         target.status, target.published_at = TS.PUBLISHED, now
@@ -220,6 +227,17 @@ def finish_attempt(session: Session, work: Work, result: Published | PlatformErr
     session.flush()
     rollup(session, target.post_id)
     return TS(target.status)
+
+
+def _record_only(attempt: PublishAttempt, work: Work, exc: PlatformError) -> None:
+    attempt.http_status, attempt.error_code = exc.http_status, exc.code
+    attempt.error_message = _plain(work, exc)
+    attempt.outcome = {
+        RateLimited: AttemptOutcome.RATE_LIMITED,
+        AuthExpired: AttemptOutcome.AUTH_EXPIRED,
+        Rejected: AttemptOutcome.REJECTED,
+        Transient: AttemptOutcome.TRANSIENT,
+    }.get(type(exc), AttemptOutcome.UNKNOWN)
 
 
 def _classify(

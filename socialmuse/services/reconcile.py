@@ -7,7 +7,7 @@ exists: found → published; absent → queued again with the same idempotency k
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
@@ -21,6 +21,8 @@ from socialmuse.platforms.registry import adapter_for
 from socialmuse.services.accounts import context_for
 from socialmuse.services.posts import content_of
 from socialmuse.services.publishing import QUEUE_LEASE, backoff, rollup
+
+RECONCILE_LEASE = timedelta(seconds=60)
 
 
 def reconcile_target(target_id: int) -> str:
@@ -114,4 +116,10 @@ def sweep(session: Session, *, now: datetime | None = None) -> tuple[list[int], 
             )
         ).all()
     )
+    if to_reconcile:  # one reconcile message per lease, not one per tick while queues lag
+        session.execute(
+            update(PostTarget)
+            .where(col(PostTarget.id).in_(to_reconcile), col(PostTarget.status) == TS.UNCONFIRMED)
+            .values(next_attempt_at=now + RECONCILE_LEASE)
+        )
     return [i for i in stale_queue if i], [i for i in to_reconcile if i]

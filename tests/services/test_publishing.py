@@ -239,3 +239,34 @@ def test_disconnecting_cancels_what_was_not_sent_yet(session, world, network):
         TargetStatus.PUBLISHED,
     ]
     assert detail.status == PostStatus.PARTIALLY_PUBLISHED
+
+
+def test_sweep_does_not_resend_reconcile_every_tick(session, world, network):
+    network.outcomes = [OutcomeUnknown("timeout", code="before_save")]
+    schedule(session, world)
+    run_once(session)
+    target_id = targets(session)[0].id
+    now = utcnow()
+    assert reconcile.sweep(session, now=now)[1] == [target_id]
+    session.commit()
+    assert reconcile.sweep(session, now=now + timedelta(seconds=1))[1] == []
+    later = now + reconcile.RECONCILE_LEASE + timedelta(seconds=1)
+    assert reconcile.sweep(session, now=later)[1] == [target_id]
+
+
+def test_a_late_worker_cannot_undo_what_reconcile_decided(session, world, network):
+    schedule(session, world)
+    [target_id] = publishing.claim_due_targets(session)
+    session.commit()
+    work = publishing.begin_attempt(session, target_id, worker="slow")
+    session.commit()
+    assert work is not None
+    target = session.get(PostTarget, target_id)
+    target.status, target.external_id = TargetStatus.PUBLISHED, "found-by-reconcile"
+    session.add(target)
+    session.commit()
+    late = Transient("network down", http_status=503)
+    assert publishing.finish_attempt(session, work, late) == TargetStatus.PUBLISHED
+    session.commit()
+    [row] = targets(session)
+    assert row.status == TargetStatus.PUBLISHED and row.external_id == "found-by-reconcile"

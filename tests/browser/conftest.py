@@ -10,6 +10,7 @@ out. Chromium is Debian's (``apt-get install chromium``); Playwright cannot down
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import signal
 import socket
@@ -37,7 +38,11 @@ START_TIMEOUT_S = 120
 # and the fingerprinted build are reused).
 WEB_DIR = Path(
     os.environ.get("SOCIALMUSE_BROWSER_TEST_WEB_DIR")
-    or Path(tempfile.gettempdir()) / "socialmuse-browser-tests" / "web"
+    or Path(tempfile.gettempdir())
+    / "socialmuse-browser-tests"
+    # one per checkout, so two clones (a developer's and CI's) never share a build
+    / hashlib.sha1(str(Path(__file__).resolve().parents[2]).encode()).hexdigest()[:10]
+    / "web"
 )
 
 expect.set_options(timeout=15_000)

@@ -146,6 +146,16 @@ def brands_list(
     emit(as_json, [b.model_dump(mode="json") for b in rows], "\n".join(lines) or "no brands")
 
 
+@app.command("rotate-secrets")
+def rotate_secrets() -> None:
+    """Re-encrypt stored network credentials under the current SOCIALMUSE_SECRET_KEY."""
+    from socialmuse.services.accounts import rotate_credentials
+
+    with unit_of_work() as session:
+        count = rotate_credentials(session)
+    typer.echo(f"re-encrypted the credentials of {count} account(s)")
+
+
 @app.command("demo")
 def demo_cmd(as_json: JsonFlag = False) -> None:
     """Seed a demo organization and print its login (a new password each run)."""

@@ -306,3 +306,19 @@ def brand_of(session: Session, account: SocialAccount) -> Brand:
     if brand is None:
         raise NotFound("The account's brand no longer exists.")
     return brand
+
+
+def rotate_credentials(session: Session) -> int:
+    """Re-encrypt every stored credential under the current SECRET_KEY (after a rotation).
+
+    Run with the previous key in SOCIALMUSE_OLD_SECRET_KEYS; afterwards that key can go.
+    """
+    from socialmuse.services.secrets import rotate_ciphertext
+
+    rows = session.exec(
+        select(SocialAccount).where(SocialAccount.credentials_encrypted != "")
+    ).all()
+    for account in rows:
+        account.credentials_encrypted = rotate_ciphertext(account.credentials_encrypted)
+        session.add(account)
+    return len(rows)

@@ -51,3 +51,32 @@ def test_password_hashes_verify_and_differ() -> None:
     assert secrets.verify_password(first, "same words here")
     assert not secrets.verify_password(first, "other words here")
     assert not secrets.verify_password(None, "same words here")
+
+
+def test_stored_credentials_survive_a_key_rotation(
+    session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socialmuse.models import SocialAccount
+    from socialmuse.services import accounts
+    from tests.factories import brand, owner
+
+    person = owner(session)
+    account = accounts.connect_sandbox(
+        session, actor=person.actor, brand_id=brand(session, person), handle="rot"
+    )
+    session.commit()
+    old_key = get_settings().secret_key
+    monkeypatch.setenv("SOCIALMUSE_SECRET_KEY", "rotated-key-" + "c" * 30)
+    monkeypatch.setenv("SOCIALMUSE_OLD_SECRET_KEYS", old_key)
+    get_settings.cache_clear()
+    try:
+        assert accounts.rotate_credentials(session) == 1
+        session.commit()
+        monkeypatch.delenv("SOCIALMUSE_OLD_SECRET_KEYS")
+        get_settings.cache_clear()
+        row = session.get(SocialAccount, account.id)
+        assert row is not None
+        assert accounts.context_for(row).credentials == {"kind": "sandbox"}
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     # OAuth apps registered with each network (developer portals); empty: connecting is off.
     x_client_id: str = ""
     x_client_secret: str = Field(default="", repr=False)
+    # Where X lives; empty means x.com's own hosts. Set to an emulator's URL in tests/demos.
+    x_api_url: str = ""
+    x_authorize_url: str = ""
     linkedin_client_id: str = ""
     linkedin_client_secret: str = Field(default="", repr=False)
     meta_app_id: str = ""

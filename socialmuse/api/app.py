@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from socialmuse.api.oauth import router as oauth_router
 from socialmuse.db import session_scope
 from socialmuse.services import health
 
@@ -27,4 +28,5 @@ def build_api() -> FastAPI:
         code = 200 if result.status == "ok" else 503
         return JSONResponse(result.model_dump(), status_code=code)
 
+    api.include_router(oauth_router)
     return api

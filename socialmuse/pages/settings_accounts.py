@@ -1,13 +1,20 @@
-"""Settings → Accounts: the current brand's social accounts and the Sandbox connect form."""
+"""Settings → Accounts: the current brand's social accounts and every way to connect one."""
 
 import reflex as rx
 
 from socialmuse import routes
 from socialmuse.components.forms import form_error, text_field
 from socialmuse.components.layout import protected_page
+from socialmuse.components.oauth_connect import (
+    mastodon_sign_in_form,
+    outcome_notice,
+    pending_choices,
+    sign_in_card,
+)
 from socialmuse.components.settings_nav import settings_nav
 from socialmuse.state.accounts import COMING_NETWORKS, HAS_BLUESKY, HAS_MASTODON
 from socialmuse.state.accounts import AccountsState as State
+from socialmuse.state.oauth_connect import OAuthConnectState
 from socialmuse.state.shell import ShellState
 
 
@@ -201,10 +208,11 @@ def _connect_forms() -> rx.Component:
     """Sandbox always; a real network only when this version has its connect service."""
     forms = [_sandbox_form()]
     if HAS_MASTODON:
-        forms.append(_mastodon_form())
+        forms += [mastodon_sign_in_form(), _mastodon_form()]
     if HAS_BLUESKY:
         forms.append(_bluesky_form())
     return rx.flex(
+        sign_in_card(),
         *[rx.card(form, width="100%", max_width="30em") for form in forms],
         wrap="wrap",
         spacing="4",
@@ -227,7 +235,9 @@ def _coming_soon() -> rx.Component:
 def _body() -> rx.Component:
     return rx.vstack(
         rx.text("Social accounts of ", rx.text.strong(State.brand_name), "."),
+        outcome_notice(),
         _account_table(),
+        pending_choices(),
         _connect_forms(),
         _coming_soon(),
         spacing="4",
@@ -245,7 +255,7 @@ def _no_brand() -> rx.Component:
     )
 
 
-@protected_page(routes.SETTINGS_ACCOUNTS, "Accounts", on_load=[State.load])
+@protected_page(routes.SETTINGS_ACCOUNTS, "Accounts", on_load=[State.load, OAuthConnectState.load])
 def settings_accounts() -> rx.Component:
     return rx.vstack(
         settings_nav(),

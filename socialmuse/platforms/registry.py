@@ -57,9 +57,14 @@ def _oauth_adapter(platform: Platform) -> Adapter:
     settings = get_settings()
     if platform is Platform.X:
         from socialmuse.platforms.x import XAdapter
+        from socialmuse.platforms.x_api import API_URL
+        from socialmuse.platforms.x_connect import AUTHORIZE_URL
 
         return XAdapter(
-            client_id=settings.x_client_id or None, client_secret=settings.x_client_secret or None
+            client_id=settings.x_client_id or None,
+            client_secret=settings.x_client_secret or None,
+            api_url=settings.x_api_url or API_URL,
+            authorize_url=settings.x_authorize_url or AUTHORIZE_URL,
         )
     if platform is Platform.LINKEDIN:
         from socialmuse.platforms.linkedin import LinkedInAdapter

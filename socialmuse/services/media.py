@@ -55,6 +55,10 @@ def _digest(path: Path) -> str:
 
 def store_file(session: Session, *, actor: Actor, brand_id: int, file: MediaFile) -> MediaAsset:
     """Copy a checked file into storage and record it (the caller has validated it)."""
+    from socialmuse.services.brands import load_brand
+    from socialmuse.services.permissions import Action
+
+    load_brand(session, actor=actor, brand_id=brand_id, action=Action.POST_CREATE)
     sha = _digest(file.path)
     existing = session.exec(
         select(MediaAsset).where(

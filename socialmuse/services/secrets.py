@@ -74,6 +74,38 @@ def decrypt_json(blob: str) -> dict[str, Any]:
         ) from None
 
 
+def _purpose_cipher(purpose: str) -> MultiFernet:
+    """A key of its own per purpose, so a sealed value of one kind never opens as another."""
+    settings = get_settings()
+    old = [k.strip() for k in settings.old_secret_keys.split(",") if k.strip()]
+    return MultiFernet([_fernet_for(f"{purpose}:{k}") for k in [settings.secret_key, *old]])
+
+
+def seal_json(data: dict[str, Any], *, purpose: str, now: int | None = None) -> str:
+    """Encrypt and sign ``data`` into a URL- and cookie-safe string (no ``=`` padding)."""
+    raw = json.dumps(data).encode()
+    cipher = _purpose_cipher(purpose)
+    token = cipher.encrypt_at_time(raw, now) if now is not None else cipher.encrypt(raw)
+    return token.decode().rstrip("=")
+
+
+def open_sealed_json(
+    sealed: str, *, purpose: str, max_age_s: int, now: int | None = None
+) -> dict[str, Any]:
+    """The data of a ``seal_json`` value; ValueError when tampered with, foreign or too old."""
+    token = (sealed + "=" * (-len(sealed) % 4)).encode()
+    cipher = _purpose_cipher(purpose)
+    try:
+        raw = (
+            cipher.decrypt_at_time(token, max_age_s, now)
+            if now is not None
+            else cipher.decrypt(token, ttl=max_age_s)
+        )
+        return dict(json.loads(raw))
+    except (InvalidToken, ValueError, TypeError):
+        raise ValueError(f"not a valid or current {purpose} value") from None
+
+
 def rotate_ciphertext(blob: str) -> str:
     """Re-encrypt under the current key (after a key rotation)."""
     return _cipher().rotate(blob.encode()).decode() if blob else blob

@@ -27,6 +27,9 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
 from socialmuse import webapp
+from tests.browser.networks import network_env, x_network
+
+__all__ = ["network_env", "x_network"]  # fixtures: emulated networks the app signs in to
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("SOCIALMUSE_CHROMIUM", "/usr/bin/chromium")
@@ -131,12 +134,15 @@ def _spawn(name: str, argv: list[str], env: dict[str, str], log: Path) -> AppPro
 
 @pytest.fixture(scope="package")
 def running_app(
-    backend: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+    backend: dict[str, str],
+    network_env: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[RunningApp]:
     """Build (cached by fingerprint) and serve the production app on one port.
 
     The scheduler (``socialmuse scheduler``) and a Dramatiq worker run beside it with the
     same environment, so a post scheduled in the browser is really claimed and published.
+    ``network_env`` points the app's network adapters at emulators started before it.
     Package-scoped: they stop when the browser tests end, before other tests in the same run
     create due targets in the shared database that they would otherwise publish.
     """
@@ -147,6 +153,7 @@ def running_app(
         **os.environ,
         **backend,
         **webapp.port_env(port),
+        **network_env,
         "SOCIALMUSE_BASE_URL": url,
         "REFLEX_WEB_WORKDIR": str(WEB_DIR),
         "REFLEX_USE_NPM": "1",

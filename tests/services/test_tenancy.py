@@ -11,6 +11,7 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,8 +29,18 @@ from socialmuse.models import (
     SocialAccount,
 )
 from socialmuse.models.enums import Platform, Role
-from socialmuse.platforms.base import ConnectedAccount
-from socialmuse.services import accounts, audit, brands, organizations, posts, team
+from socialmuse.platforms.base import ConnectedAccount, MediaFile
+from socialmuse.services import (
+    accounts,
+    audit,
+    brands,
+    media,
+    oauth_choices,
+    oauth_connect,
+    organizations,
+    posts,
+    team,
+)
 from socialmuse.services.errors import NotFound, PermissionDenied
 from socialmuse.services.permissions import Action
 from tests.factories import Person, brand, owner, teammate
@@ -83,6 +94,13 @@ def world(session: Session) -> World:
 
 Call = Callable[[Session, World], Any]
 
+
+def _b_pending(w: World) -> str:
+    """Choices B's owner was offered after a Facebook sign-in (a sealed token)."""
+    offered = [oauth_choices.Choice(id="page-2", name="Page 2", kind="page", handle="")]
+    return oauth_choices.seal_pending(w.b.actor, w.b_brand, Platform.FACEBOOK, w.b_account, offered)
+
+
 CROSS_TENANT_CALLS: dict[str, Call] = {
     "brands.get_brand": lambda s, w: brands.get_brand(s, actor=w.a.actor, brand_id=w.b_brand),
     "brands.load_brand": lambda s, w: brands.load_brand(
@@ -127,6 +145,15 @@ CROSS_TENANT_CALLS: dict[str, Call] = {
         handle="h",
         app_password="p",
     ),
+    "oauth_connect.start": lambda s, w: oauth_connect.start(
+        s, actor=w.a.actor, brand_id=w.b_brand, platform="mastodon", browser_nonce="n" * 20
+    ),
+    "oauth_choices.pending_choices": lambda s, w: oauth_choices.pending_choices(
+        s, actor=w.a.actor, pending_token=_b_pending(w)
+    ),
+    "oauth_choices.connect_choice": lambda s, w: oauth_choices.connect_choice(
+        s, actor=w.a.actor, pending_token=_b_pending(w), choice_id="page-2"
+    ),
     "accounts.load_account": lambda s, w: accounts.load_account(
         s, actor=w.a.actor, account_id=w.b_account, action=Action.POST_CREATE
     ),
@@ -138,6 +165,12 @@ CROSS_TENANT_CALLS: dict[str, Call] = {
     ),
     "posts.create_post": lambda s, w: posts.create_post(
         s, actor=w.a.actor, brand_id=w.b_brand, account_ids=[w.b_account], text="x", now=True
+    ),
+    "media.store_file": lambda s, w: media.store_file(
+        s,
+        actor=w.a.actor,
+        brand_id=w.b_brand,
+        file=MediaFile(path=Path(__file__), content_type="image/png", size_bytes=1),
     ),
     "posts.get_post": lambda s, w: posts.get_post(s, actor=w.a.actor, post_id=w.b_post),
     "posts.list_posts": lambda s, w: posts.list_posts(s, actor=w.a.actor, brand_id=w.b_brand),
@@ -171,6 +204,7 @@ OWN_ORG_CALLS: dict[str, Call] = {
 NOT_TENANT_ADDRESSABLE = {
     "organizations.create_organization",  # makes a new tenant owned by the actor
     "audit.record_for",  # writes into the actor's own organization only
+    "oauth_choices.seal_pending",  # seals the actor's own ids; redeeming re-checks the brand
     "team.grantable_roles",
     "permissions.authorize",
     "permissions.can",

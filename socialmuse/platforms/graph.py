@@ -35,7 +35,7 @@ from socialmuse.platforms.base import (
     Rejected,
     Transient,
 )
-from socialmuse.platforms.http import classify_transport_error, shared_client
+from socialmuse.platforms.http import shared_client, transport_failure
 
 # facebook-python-business-sdk apiconfig.py pins v25.0 (platform-contracts §3).
 GRAPH_VERSION = "v25.0"
@@ -242,14 +242,7 @@ class GraphApi:
                 method, url, params=params, data=data, files=files, timeout=timeout
             )
         except httpx.TransportError as exc:
-            outcome = classify_transport_error(self.network, exc)
-            if call != "publish" and isinstance(outcome, OutcomeUnknown):
-                raise Transient(
-                    f"{self.network} did not answer in time; trying again shortly.",
-                    code="no_answer",
-                    platform_message=outcome.platform_message,
-                ) from exc
-            raise outcome from exc
+            raise transport_failure(self.network, exc, is_write=call == "publish") from exc
         if not response.is_success:
             raise classify(self.network, response, call, now=self.clock())
         try:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 
@@ -44,3 +46,46 @@ def classify_transport_error(network: str, exc: httpx.TransportError) -> Platfor
         code="no_answer",
         platform_message=str(exc) or type(exc).__name__,
     )
+
+
+def transport_failure(network: str, exc: httpx.TransportError, *, is_write: bool) -> PlatformError:
+    """Like ``classify_transport_error``, but a read that got no answer is only Transient.
+
+    A read changes nothing on the network, so "may or may not exist" would be a false alarm:
+    it is simply retried.
+    """
+    outcome = classify_transport_error(network, exc)
+    if not is_write and isinstance(outcome, OutcomeUnknown):
+        return Transient(
+            f"{network} did not answer in time; trying again shortly.",
+            code="no_answer",
+            platform_message=outcome.platform_message,
+        )
+    return outcome
+
+
+def request(
+    client: httpx.Client,
+    method: str,
+    url: str,
+    *,
+    network: str,
+    token: str | None,
+    is_write: bool,
+    classify: Callable[[httpx.Response], PlatformError],
+    **kwargs: Any,
+) -> httpx.Response:
+    """One Bearer-authenticated request; anything but 2xx goes through the network's ``classify``.
+
+    Transport failures raise per ``transport_failure``; ``kwargs`` go to ``client.request``.
+    """
+    headers = dict(kwargs.pop("headers", None) or {})
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    try:
+        response = client.request(method, url, headers=headers, **kwargs)
+    except httpx.TransportError as exc:
+        raise transport_failure(network, exc, is_write=is_write) from exc
+    if response.is_success:
+        return response
+    raise classify(response)

@@ -11,22 +11,14 @@ still valid, and at least 24 h old.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from typing import Any
-from urllib.parse import urlencode
-
-import httpx
+from datetime import datetime
 
 from socialmuse.models.enums import Platform
 from socialmuse.platforms import text_rules
 from socialmuse.platforms.base import (
     AccountContext,
     AccountMetrics,
-    AuthExpired,
     Comment,
-    ConnectedAccount,
     OutcomeUnknown,
     PlatformError,
     PostContent,
@@ -38,14 +30,12 @@ from socialmuse.platforms.base import (
 from socialmuse.platforms.graph import (
     GRAPH_VERSION,
     INSTAGRAM_GRAPH,
-    GraphApi,
-    expires_at,
     parse_time,
-    refuse_connect_failure,
     same_text,
     token_of,
 )
-from socialmuse.platforms.graph_containers import INSTAGRAM, Containers, MediaUrl, media_params
+from socialmuse.platforms.graph_containers import INSTAGRAM, media_params
+from socialmuse.platforms.graph_login import GraphLoginAdapter
 
 NAME = "Instagram"
 LOGIN_URL = "https://www.instagram.com"
@@ -56,45 +46,20 @@ SCOPES = (
 )
 
 
-class InstagramAdapter:
+class InstagramAdapter(GraphLoginAdapter):
     """Adapter and Instagram Login connector for professional accounts."""
 
     platform = Platform.INSTAGRAM
-
-    def __init__(
-        self,
-        client: httpx.Client | None = None,
-        *,
-        media_url: MediaUrl | None = None,
-        app_id: str | None = None,
-        app_secret: str | None = None,
-        graph_host: str | None = None,
-        login_url: str | None = None,
-        token_url: str | None = None,
-        poll_interval: float = 2.0,
-        max_polls: int = 30,
-        reconcile_window: timedelta = timedelta(hours=24),
-        reconcile_pages: int = 3,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.api = GraphApi(
-            NAME,
-            default_host=graph_host or INSTAGRAM_GRAPH,
-            version=GRAPH_VERSION,
-            client=client,
-            clock=clock,
-        )
-        self.containers = Containers(
-            self.api, INSTAGRAM, poll_interval=poll_interval, max_polls=max_polls, sleep=sleep
-        )
-        self.media_url = media_url
-        self.app_id, self.app_secret = app_id, app_secret
-        self.login_url = (login_url or LOGIN_URL).rstrip("/")
-        self.token_url = (token_url or TOKEN_URL).rstrip("/")
-        self.reconcile_window = reconcile_window
-        self.reconcile_pages = reconcile_pages
-        self.clock = clock
+    name = NAME
+    graph_host = INSTAGRAM_GRAPH
+    graph_version = GRAPH_VERSION
+    flavor = INSTAGRAM
+    default_login_url = LOGIN_URL
+    default_token_url = TOKEN_URL
+    scopes = SCOPES
+    grant = "ig"
+    avatar_field = "profile_picture_url"
+    app_needed = "Instagram needs the Meta app's Instagram app id and secret"
 
     def validate(self, content: PostContent) -> list[Problem]:
         return text_rules.check(Platform.INSTAGRAM, content)
@@ -285,93 +250,3 @@ class InstagramAdapter:
             if c.get("username") != account.handle
         ]
         return [c for c in found if since is None or c.created_at > since]
-
-    # Connecting and tokens
-
-    def _app(self) -> tuple[str, str]:
-        if not self.app_id or not self.app_secret:
-            raise ValueError("Instagram needs the Meta app's Instagram app id and secret")
-        return self.app_id, self.app_secret
-
-    def authorization_url(self, *, redirect_uri: str, state: str, code_challenge: str) -> str:
-        app_id, _ = self._app()
-        query = urlencode(
-            {
-                "client_id": app_id,
-                "redirect_uri": redirect_uri,
-                "state": state,
-                "scope": SCOPES,
-                "response_type": "code",
-            }
-        )
-        return f"{self.login_url}/oauth/authorize?{query}"
-
-    def exchange_code(
-        self, *, code: str, redirect_uri: str, code_verifier: str
-    ) -> ConnectedAccount:
-        """Code → short-lived token → 60-day token (``ig_exchange_token``) → the profile."""
-        app_id, app_secret = self._app()
-        form = {
-            "client_id": app_id,
-            "client_secret": app_secret,
-            "grant_type": "authorization_code",
-            "redirect_uri": redirect_uri,
-            "code": code,
-        }
-        try:
-            short = self.api.request(
-                "POST", f"{self.token_url}/oauth/access_token", call="read", data=form
-            )
-            body = self.api.request(
-                "GET",
-                self.api.url(self.api.default_host, "access_token", versioned=False),
-                call="read",
-                params={
-                    "grant_type": "ig_exchange_token",
-                    "client_secret": app_secret,
-                    "access_token": short["access_token"],
-                },
-            )
-        except (Rejected, AuthExpired) as exc:
-            raise refuse_connect_failure(NAME, exc) from exc
-        return self._connected(str(body["access_token"]), expires_at(body, self.clock()))
-
-    def _connected(self, token: str, expiry: datetime | None) -> ConnectedAccount:
-        me = self.api.request(
-            "GET",
-            self.api.url(self.api.default_host, "me"),
-            call="read",
-            token=token,
-            params={"fields": "id,username,name,profile_picture_url"},
-        )
-        return ConnectedAccount(
-            external_id=str(me["id"]),
-            handle=str(me["username"]),
-            display_name=str(me.get("name") or me["username"]),
-            credentials={
-                "access_token": token,
-                "token_expires_at": expiry.isoformat() if expiry else None,
-            },
-            token_expires_at=expiry,
-            avatar_url=me.get("profile_picture_url"),
-        )
-
-    def refresh(self, account: AccountContext) -> ConnectedAccount:
-        """A new 60-day token; an expired one cannot be refreshed (AuthExpired)."""
-        body: dict[str, Any] = self.api.request(
-            "GET",
-            self.api.url(self.api.host(account), "refresh_access_token", versioned=False),
-            call="read",
-            params={"grant_type": "ig_refresh_token", "access_token": token_of(account, NAME)},
-        )
-        expiry = expires_at(body, self.clock())
-        return ConnectedAccount(
-            external_id=account.external_id,
-            handle=account.handle,
-            display_name=account.handle,
-            credentials={
-                "access_token": body["access_token"],
-                "token_expires_at": expiry.isoformat() if expiry else None,
-            },
-            token_expires_at=expiry,
-        )

@@ -27,7 +27,7 @@ from socialmuse.platforms.base import (
     Rejected,
     Transient,
 )
-from socialmuse.platforms.http import classify_transport_error
+from socialmuse.platforms.http import request
 
 NAME = "LinkedIn"
 # https://learn.microsoft.com/linkedin/marketing/versioning: YYYYMM, served about a year.
@@ -149,25 +149,20 @@ def send(
 ) -> httpx.Response:
     """One request with LinkedIn's headers; anything but 2xx raises a PlatformError."""
     headers = dict(kwargs.pop("headers", None) or {})
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
     if call != "oauth":
         headers.setdefault("LinkedIn-Version", version)
         headers.setdefault("X-Restli-Protocol-Version", "2.0.0")
-    try:
-        response = client.request(method, url, headers=headers, **kwargs)
-    except httpx.TransportError as exc:
-        outcome = classify_transport_error(NAME, exc)
-        if call != "post" and isinstance(outcome, OutcomeUnknown):
-            raise Transient(
-                f"{NAME} did not answer in time; trying again shortly.",
-                code="no_answer",
-                platform_message=outcome.platform_message,
-            ) from exc
-        raise outcome from exc
-    if response.is_success:
-        return response
-    raise classify(response, call, clock())
+    return request(
+        client,
+        method,
+        url,
+        network=NAME,
+        token=token,
+        is_write=call == "post",
+        classify=lambda response: classify(response, call, clock()),
+        headers=headers,
+        **kwargs,
+    )
 
 
 def quote_urn(urn: str) -> str:

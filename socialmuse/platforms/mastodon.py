@@ -41,6 +41,7 @@ from socialmuse.platforms.mastodon_api import (
     status_text,
 )
 from socialmuse.platforms.mastodon_connect import MastodonConnect
+from socialmuse.platforms.thread_parts import find_thread_parts
 
 
 class MastodonAdapter(MastodonConnect):
@@ -218,16 +219,7 @@ class MastodonAdapter(MastodonConnect):
                 None,
             )
 
-        existing: dict[str, str] = {}
-        parent: str | None = root
-        for n, text in enumerate(content.thread, start=1):
-            parent = child(parent, text) if parent else None
-            if parent is None:
-                break
-            existing[f"{key}:part{n}"] = parent
-        if content.first_comment and (found := child(root, content.first_comment)):
-            existing[f"{key}:comment"] = found
-        return existing
+        return find_thread_parts(root, content, child, prefix=f"{key}:")
 
     def _context(self, base: str, token: str, status_id: str) -> list[dict[str, Any]]:
         body = self._send("GET", f"{base}/api/v1/statuses/{status_id}/context", token, "read")

@@ -26,7 +26,7 @@ from socialmuse.platforms.base import (
     Rejected,
     Transient,
 )
-from socialmuse.platforms.http import classify_transport_error
+from socialmuse.platforms.http import request
 
 NAME = "Mastodon"
 Call = Literal["post", "read", "media", "delete"]
@@ -104,23 +104,16 @@ def send(
     client: httpx.Client, method: str, url: str, *, token: str | None, call: Call, **kwargs: Any
 ) -> httpx.Response:
     """One request; anything but 2xx (or a transport failure) raises a PlatformError."""
-    headers = dict(kwargs.pop("headers", None) or {})
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    try:
-        response = client.request(method, url, headers=headers, **kwargs)
-    except httpx.TransportError as exc:
-        outcome = classify_transport_error(NAME, exc)
-        if call != "post" and isinstance(outcome, OutcomeUnknown):
-            raise Transient(
-                f"{NAME} did not answer in time; trying again shortly.",
-                code="no_answer",
-                platform_message=outcome.platform_message,
-            ) from exc
-        raise outcome from exc
-    if response.is_success:
-        return response
-    raise classify(response, call)
+    return request(
+        client,
+        method,
+        url,
+        network=NAME,
+        token=token,
+        is_write=call == "post",
+        classify=lambda response: classify(response, call),
+        **kwargs,
+    )
 
 
 def status_text(status: dict[str, Any]) -> str:

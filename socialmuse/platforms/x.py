@@ -29,6 +29,7 @@ from socialmuse.platforms.base import (
     Published,
     Rejected,
 )
+from socialmuse.platforms.thread_parts import find_thread_parts
 from socialmuse.platforms.x_api import NAME, parse_time, permalink, same_text, tweet_text
 from socialmuse.platforms.x_connect import XConnect
 from socialmuse.platforms.x_media import upload
@@ -182,16 +183,7 @@ class XAdapter(XConnect):
                 None,
             )
 
-        existing: dict[str, str] = {}
-        parent: str | None = root
-        for n, text in enumerate(content.thread, start=1):
-            parent = child(parent, text) if parent else None
-            if parent is None:
-                break
-            existing[f"part{n}"] = parent
-        if content.first_comment and (found := child(root, content.first_comment)):
-            existing["comment"] = found
-        return existing
+        return find_thread_parts(root, content, child)
 
     def reply(
         self, account: AccountContext, in_reply_to: str, text: str, *, idempotency_key: str

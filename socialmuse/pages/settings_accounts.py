@@ -12,7 +12,6 @@ from socialmuse.components.oauth_connect import (
     sign_in_card,
 )
 from socialmuse.components.settings_nav import settings_nav
-from socialmuse.state.accounts import COMING_NETWORKS, HAS_BLUESKY, HAS_MASTODON
 from socialmuse.state.accounts import AccountsState as State
 from socialmuse.state.oauth_connect import OAuthConnectState
 from socialmuse.state.shell import ShellState
@@ -205,30 +204,14 @@ def _bluesky_form() -> rx.Component:
 
 
 def _connect_forms() -> rx.Component:
-    """Sandbox always; a real network only when this version has its connect service."""
-    forms = [_sandbox_form()]
-    if HAS_MASTODON:
-        forms += [mastodon_sign_in_form(), _mastodon_form()]
-    if HAS_BLUESKY:
-        forms.append(_bluesky_form())
+    """Sandbox, Mastodon (sign in or token) and Bluesky; OAuth networks are in sign_in_card."""
+    forms = [_sandbox_form(), mastodon_sign_in_form(), _mastodon_form(), _bluesky_form()]
     return rx.flex(
         sign_in_card(),
         *[rx.card(form, width="100%", max_width="30em") for form in forms],
         wrap="wrap",
         spacing="4",
         width="100%",
-    )
-
-
-def _coming_soon() -> rx.Component:
-    if not COMING_NETWORKS:
-        return rx.fragment()
-    return rx.text(
-        " and ".join(COMING_NETWORKS),
-        " connections are coming in the next release.",
-        size="2",
-        color_scheme="gray",
-        id="networks-coming",
     )
 
 
@@ -239,7 +222,6 @@ def _body() -> rx.Component:
         _account_table(),
         pending_choices(),
         _connect_forms(),
-        _coming_soon(),
         spacing="4",
         width="100%",
     )

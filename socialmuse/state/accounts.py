@@ -172,11 +172,3 @@ class AccountsState(rx.State):
         self.bluesky_errors = {}
         self.bluesky_version += 1
         return await self._connected(account)
-
-
-HAS_MASTODON = hasattr(account_service, "connect_mastodon")
-HAS_BLUESKY = hasattr(account_service, "connect_bluesky")
-COMING_NETWORKS: list[str] = [
-    label for label, ready in (("Mastodon", HAS_MASTODON), ("Bluesky", HAS_BLUESKY)) if not ready
-]
-"""Networks whose connect service this version lacks: named as coming, never offered."""

@@ -31,11 +31,10 @@ from socialmuse.platforms.base import (
     AuthExpired,
     OutcomeUnknown,
     PlatformError,
-    RateLimited,
     Rejected,
     Transient,
 )
-from socialmuse.platforms.http import shared_client, transport_failure
+from socialmuse.platforms.http import server_error, shared_client, slow_down, transport_failure
 
 # facebook-python-business-sdk apiconfig.py pins v25.0 (platform-contracts §3).
 GRAPH_VERSION = "v25.0"
@@ -158,12 +157,7 @@ def classify(network: str, response: httpx.Response, call: Call, *, now: datetim
             **details,
         )
     if code in RATE_CODES:
-        retry_at = regain_access_at(response, now)
-        return RateLimited(
-            f"{network} asks us to slow down; trying again at {retry_at:%H:%M} UTC.",
-            retry_at=retry_at,
-            **details,
-        )
+        return slow_down(network, regain_access_at(response, now), **details)
     if code == NOT_READY_CODE:
         return Transient(
             f"{network} has not finished preparing the media; trying again shortly.", **details
@@ -175,14 +169,8 @@ def classify(network: str, response: httpx.Response, call: Call, *, now: datetim
             **details,
         )
     server_side = response.status_code >= 500 or code in UNKNOWN_CODES
-    if server_side and call == "publish":
-        return OutcomeUnknown(
-            f"{network} answered with an error after receiving the post; it may or may not "
-            "have been published. Checking before trying again.",
-            **details,
-        )
     if server_side:
-        return Transient(f"{network} is having trouble; trying again shortly.", **details)
+        return server_error(network, is_write=call == "publish", **details)
     what = "the post" if call == "publish" else "the request"
     return Rejected(f"{network} refused {what}. Change it and publish again.", **details)
 

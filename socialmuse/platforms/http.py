@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import httpx
 
-from socialmuse.platforms.base import OutcomeUnknown, PlatformError, Transient
+from socialmuse.platforms.base import OutcomeUnknown, PlatformError, RateLimited, Transient
 
 TIMEOUT = httpx.Timeout(connect=5.0, read=30.0, write=30.0, pool=10.0)
 LIMITS = httpx.Limits(max_connections=200, max_keepalive_connections=50)
@@ -89,3 +90,25 @@ def request(
     if response.is_success:
         return response
     raise classify(response)
+
+
+def slow_down(network: str, retry_at: datetime, *, said: str = "", **details: Any) -> RateLimited:
+    """The network's "later": retry at its own reset time, said the same way for every network."""
+    aside = f" ({said})" if said else ""
+    return RateLimited(
+        f"{network} asks us to slow down{aside}; trying again at {retry_at:%H:%M} UTC.",
+        retry_at=retry_at,
+        **details,
+    )
+
+
+def server_error(network: str, *, is_write: bool, said: str = "", **details: Any) -> PlatformError:
+    """A 5xx: after a write the post may exist (reconcile first); after a read, try again."""
+    aside = f" ({said})" if said else ""
+    if is_write:
+        return OutcomeUnknown(
+            f"{network} answered with an error after receiving the post{aside}; it may or may "
+            "not have been published. Checking before trying again.",
+            **details,
+        )
+    return Transient(f"{network} is having trouble{aside}; trying again shortly.", **details)

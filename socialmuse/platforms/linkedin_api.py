@@ -21,13 +21,11 @@ import httpx
 from socialmuse.platforms.base import (
     AccountContext,
     AuthExpired,
-    OutcomeUnknown,
     PlatformError,
     RateLimited,
     Rejected,
-    Transient,
 )
-from socialmuse.platforms.http import request
+from socialmuse.platforms.http import request, server_error
 
 NAME = "LinkedIn"
 # https://learn.microsoft.com/linkedin/marketing/versioning: YYYYMM, served about a year.
@@ -102,16 +100,7 @@ def classify(response: httpx.Response, call: Call, now: datetime) -> PlatformErr
             **details,
         )
     if status >= 500:
-        if call == "post":
-            return OutcomeUnknown(
-                f"{NAME} answered with an error after receiving the post; it may or may not "
-                "have been published. Checking before trying again.",
-                code="server_error",
-                **details,
-            )
-        return Transient(
-            f"{NAME} is having trouble; trying again shortly.", code="server_error", **details
-        )
+        return server_error(NAME, is_write=call == "post", code="server_error", **details)
     if code == "DUPLICATE_POST":
         prior = said.rsplit(" ", 1)[-1] if "urn:li:" in said else None
         where = f" ({permalink(prior)})" if prior else ""

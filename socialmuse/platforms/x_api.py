@@ -20,13 +20,10 @@ import httpx
 from socialmuse.platforms.base import (
     AccountContext,
     AuthExpired,
-    OutcomeUnknown,
     PlatformError,
-    RateLimited,
     Rejected,
-    Transient,
 )
-from socialmuse.platforms.http import request
+from socialmuse.platforms.http import request, server_error, slow_down
 
 NAME = "X"
 API_URL = "https://api.x.com"
@@ -77,25 +74,10 @@ def classify(response: httpx.Response, call: Call) -> PlatformError:
             **details,
         )
     if status == 429:
-        retry_at = reset_time(response)
-        return RateLimited(
-            f"{NAME} asks us to slow down ({said}); trying again at {retry_at:%H:%M} UTC.",
-            retry_at=retry_at,
-            code="rate_limited",
-            **details,
-        )
+        return slow_down(NAME, reset_time(response), said=said, code="rate_limited", **details)
     if status >= 500:
-        if call == "post":
-            return OutcomeUnknown(
-                f"{NAME} answered with an error after receiving the post ({said}); it may or "
-                "may not have been published. Checking before trying again.",
-                code="server_error",
-                **details,
-            )
-        return Transient(
-            f"{NAME} is having trouble ({said}); trying again shortly.",
-            code="server_error",
-            **details,
+        return server_error(
+            NAME, is_write=call == "post", said=said, code="server_error", **details
         )
     if status == 403 and "duplicate" in said.lower():
         return Rejected(

@@ -38,3 +38,13 @@ def post_path(post_id: int | str) -> str:
 def is_local_path(path: str) -> bool:
     """Only same-site paths may be redirect targets (no ``//evil.example`` or schemes)."""
     return path.startswith("/") and not path.startswith("//") and "\\" not in path
+
+
+def after_login(next_path: str) -> str:
+    """Where a logged-in person goes from the log-in page: back to ``?next=`` or home.
+
+    The log-in form and the log-in page's own "already logged in" check must agree: when a
+    person submits before the page's load handler has run, both send a redirect, and the later
+    one wins.
+    """
+    return next_path if is_local_path(next_path) else DASHBOARD

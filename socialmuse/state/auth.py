@@ -119,7 +119,7 @@ class AuthState(rx.State):
 
     @rx.event
     def redirect_if_logged_in(self) -> EventSpec | None:
-        """On the log-in and sign-up pages: a live login goes straight to the dashboard."""
+        """On the log-in and sign-up pages: a live login goes where ``?next=`` says, or home."""
         if not self.token:
             return None
         try:
@@ -128,7 +128,7 @@ class AuthState(rx.State):
         except (AuthError, PermissionDenied):
             self._forget()
             return None
-        return rx.redirect(routes.DASHBOARD)
+        return rx.redirect(routes.after_login(self.router.url.query_parameters.get("next", "")))
 
     @rx.event
     def switch_organization(self, organization_id: str) -> EventSpec:

@@ -36,5 +36,4 @@ class LogInState(rx.State):
             return None
         self.errors = {}
         await store_login(self, signed_in)
-        next_path = self.router.url.query_parameters.get("next", "")
-        return rx.redirect(next_path if routes.is_local_path(next_path) else routes.DASHBOARD)
+        return rx.redirect(routes.after_login(self.router.url.query_parameters.get("next", "")))

@@ -71,6 +71,18 @@ def test_a_protected_page_sends_a_stranger_to_log_in_and_back_afterwards(
     expect(stranger.locator("#page-heading")).to_have_text("Brands")
 
 
+def test_the_log_in_page_sends_someone_already_logged_in_to_next_not_home(page: Page) -> None:
+    # Regression: the page's "already logged in" check went home, ignoring ?next=. When a
+    # person submitted the form before that check had run, its redirect came last and won.
+    sign_up(page, email=email_for("next"), name="Nell")
+    page.goto(f"{routes.LOGIN}?next={routes.SETTINGS_BRANDS}")
+    expect(page).to_have_url(url_path(routes.SETTINGS_BRANDS))
+    expect(page.locator("#page-heading")).to_have_text("Brands")
+
+    page.goto(f"{routes.LOGIN}?next=//evil.example/")
+    expect(page).to_have_url(url_path(routes.DASHBOARD))
+
+
 def test_logging_out_revokes_the_login_in_every_tab(page: Page) -> None:
     sign_up(page, email=email_for("tabs"), name="Tabby")
     other_tab = page.context.new_page()

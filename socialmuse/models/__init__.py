@@ -1,8 +1,10 @@
 """SQLModel tables. Importing this package registers every table on ``SQLModel.metadata``."""
 
 from socialmuse.models.activity import AuditEvent, Notification
+from socialmuse.models.ai import AIProviderConfig, AIUsage
 from socialmuse.models.base import UTCDateTime, utcnow
 from socialmuse.models.brands import Brand, SocialAccount
+from socialmuse.models.collaboration import PostComment, PostReview, ReviewLink
 from socialmuse.models.content import (
     Campaign,
     MediaAsset,
@@ -22,6 +24,8 @@ from socialmuse.models.enums import (
     Role,
     TargetStatus,
 )
+from socialmuse.models.links import LinkClick, ShortLink
+from socialmuse.models.planning import EvergreenRule, PostingSlot, Snippet
 from socialmuse.models.tenancy import (
     AuthSession,
     Invitation,
@@ -32,13 +36,17 @@ from socialmuse.models.tenancy import (
 )
 
 __all__ = [
+    "AIProviderConfig",
+    "AIUsage",
     "AccountStatus",
     "AttemptOutcome",
     "AuditEvent",
     "AuthSession",
     "Brand",
     "Campaign",
+    "EvergreenRule",
     "Invitation",
+    "LinkClick",
     "MediaAsset",
     "MediaKind",
     "Membership",
@@ -47,12 +55,18 @@ __all__ = [
     "Organization",
     "Platform",
     "Post",
+    "PostComment",
     "PostMedia",
+    "PostReview",
     "PostStatus",
     "PostTag",
     "PostTarget",
+    "PostingSlot",
     "PublishAttempt",
+    "ReviewLink",
     "Role",
+    "ShortLink",
+    "Snippet",
     "SocialAccount",
     "Tag",
     "TargetStatus",

@@ -73,6 +73,10 @@ class Post(SQLModel, table=True):
     scheduled_at: datetime | None = timestamp_field(index=True)
     published_at: datetime | None = timestamp_field()
     is_evergreen: bool = Field(default=False)
+    # Which step of the brand's approval policy the post waits for (0 = the first).
+    approval_step: int = Field(default=0)
+    # Set on the copies the evergreen recycler makes, pointing at the library post.
+    recycled_from_post_id: int | None = Field(default=None, foreign_key="post.id", index=True)
     source: str = Field(default="composer", max_length=32)
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()
@@ -164,6 +168,7 @@ class MediaAsset(SQLModel, table=True):
     folder: str = Field(default="", max_length=255)
     tags: list[str] = json_field(list)
     created_at: datetime = created_at_field()
+    archived_at: datetime | None = timestamp_field()
 
 
 class PostMedia(SQLModel, table=True):

@@ -48,3 +48,10 @@ def after_login(next_path: str) -> str:
     one wins.
     """
     return next_path if is_local_path(next_path) else DASHBOARD
+
+REVIEW = "/review/[token]"
+
+
+def review_path(token: str) -> str:
+    """Where a client reviews one post without an account (the token is the credential)."""
+    return f"/review/{quote(token, safe='')}"

@@ -256,6 +256,7 @@ def approve(session: Session, *, actor: Actor, post_id: int, comment: str = "") 
     """Approve the current step; the last step approves the post (and schedules it if timed)."""
     post = load_post(session, actor=actor, post_id=post_id, action=Action.POST_APPROVE)
     brand = _brand(session, post)
+    _check_in_review(post)
     refusal = _approval_refusal(session, actor, post, brand)
     if refusal:
         raise PermissionDenied(refusal)
@@ -290,7 +291,7 @@ def request_changes(session: Session, *, actor: Actor, post_id: int, comment: st
     _check_in_review(post)
     role = _current_role(post, brand)
     if actor.rank < ROLE_RANK[role]:
-        raise PermissionDenied(f"This step needs a decision from a {step_label(role).lower()}.")
+        raise PermissionDenied(f"This step needs an approver with the role {step_label(role)}.")
     comment = _clean_body(comment, field="comment", required=True)
     step = _step_index(post, brand)
     outcome = _decide(
@@ -331,7 +332,7 @@ def approval_state(session: Session, *, actor: Actor, post_id: int) -> ApprovalS
     if not in_review:
         why_not = "Only a post in review can be approved."
     elif not may_decide or actor.rank < ROLE_RANK[current]:
-        why_not = f"This step needs a {step_label(current).lower()}."
+        why_not = f"This step needs an approver with the role {step_label(current)}."
     else:
         why_not = _approval_refusal(session, actor, post, brand)
     author_id = post.author_user_id
@@ -660,7 +661,7 @@ def _approval_refusal(session: Session, actor: Actor, post: Post, brand: Brand) 
         return "You cannot approve posts for this brand."
     role = _current_role(post, brand)
     if actor.rank < ROLE_RANK[role]:
-        return f"This step needs a {step_label(role).lower()}."
+        return f"This step needs an approver with the role {step_label(role)}."
     excluded = {post.author_user_id} | _round_approvers(session, post)
     if actor.user_id not in excluded:
         return ""

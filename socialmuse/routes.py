@@ -49,7 +49,8 @@ def after_login(next_path: str) -> str:
     """
     return next_path if is_local_path(next_path) else DASHBOARD
 
-REVIEW = "/review/[token]"
+
+REVIEW = "/review/[review_token]"
 
 
 def review_path(token: str) -> str:

@@ -100,6 +100,8 @@ class ApprovalState(BaseModel):
     """Where a post stands in review, and what the actor may do about it now."""
 
     post_id: int
+    brand_id: int
+    timezone: str  # the brand's, for showing times
     status: PostStatus
     step: int  # 0-based index of the step waiting for a decision
     steps: list[str]  # "Brand owner or above", ... in order
@@ -338,6 +340,8 @@ def approval_state(session: Session, *, actor: Actor, post_id: int) -> ApprovalS
     author_id = post.author_user_id
     return ApprovalState(
         post_id=post.id or 0,
+        brand_id=brand.id or 0,
+        timezone=brand.timezone,
         status=status,
         step=_step_index(post, brand) if in_review else 0,
         steps=[step_label(r) for r in roles],

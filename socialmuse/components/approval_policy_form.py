@@ -7,6 +7,7 @@ import reflex as rx
 from socialmuse.components.forms import error_text, form_error
 from socialmuse.state.approval_policy import APPROVER_CHOICES, REQUIRED_FOR_CHOICES
 from socialmuse.state.approval_policy import ApprovalPolicyState as State
+from socialmuse.state.brands import BrandsState
 
 FORM_ID = "approval-policy"
 
@@ -63,8 +64,13 @@ def _step(role: rx.Var[str], index: rx.Var[int]) -> rx.Component:
     )
 
 
-def approval_policy_form(brand_id: rx.Var[str]) -> rx.Component:
-    """Shown under the brand's edit form; reads the brand's policy when it opens."""
+@rx.memo
+def approval_policy_form() -> rx.Component:
+    """Shown under the brand's edit form; reads that brand's policy when it opens.
+
+    A memo is its own React component, so its mount hook runs when the edit form opens (not
+    once for the whole brand table), with the brand being edited.
+    """
     return rx.vstack(
         rx.divider(),
         rx.heading("Approvals", size="3"),
@@ -87,6 +93,6 @@ def approval_policy_form(brand_id: rx.Var[str]) -> rx.Component:
         ),
         spacing="3",
         width="100%",
-        on_mount=State.load(brand_id),
+        on_mount=State.load(BrandsState.editing_id),
         id=FORM_ID,
     )

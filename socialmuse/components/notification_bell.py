@@ -33,8 +33,16 @@ def _item(note: rx.Var[NotificationRow]) -> rx.Component:
     )
 
 
+@rx.memo
 def notification_bell() -> rx.Component:
-    """A bell with the unread count; its menu lists the latest notifications."""
+    """A bell with the unread count; its menu lists the latest notifications.
+
+    A memo, so its mount hook (reading the count) runs when the shell appears, after login.
+    """
+    return rx.box(_bell(), on_mount=State.load)
+
+
+def _bell() -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(
             rx.button(

@@ -87,7 +87,7 @@ def _row(brand: rx.Var[dict[str, str]]) -> rx.Component:
 
 def _editing_row(brand: rx.Var[dict[str, str]]) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(_edit_form(brand), approval_policy_form(brand["id"]), col_span=5),
+        rx.table.cell(_edit_form(brand), approval_policy_form(), col_span=5),
         key=brand["id"],
     )
 

@@ -34,8 +34,10 @@ class ApprovalPolicyState(rx.State):
 
     @rx.event
     async def load(self, brand_id: str) -> None:
-        """Read the brand's stored policy when its edit form opens."""
+        """Read the policy of the brand whose edit form just opened."""
         self.brand_id, self.errors = brand_id, {}
+        if not brand_id.isdigit():
+            return
         with session_scope() as session:
             actor = await require_actor(self, session)
             policy = policy_service.get_policy(session, actor=actor, brand_id=int(brand_id))

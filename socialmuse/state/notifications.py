@@ -10,6 +10,7 @@ from reflex.event import EventSpec
 from socialmuse import routes
 from socialmuse.db import session_scope
 from socialmuse.services import notifications as notification_service
+from socialmuse.services.errors import AuthError, PermissionDenied
 from socialmuse.state.auth import require_actor
 from socialmuse.state.current_brand import in_utc
 
@@ -58,8 +59,11 @@ class NotificationsState(rx.State):
 
     @rx.event
     async def load(self) -> None:
-        """Fresh count for the header of every page."""
-        await self._fetch()
+        """Fresh count for the header of every page (nothing while the login is checked)."""
+        try:
+            await self._fetch()
+        except (AuthError, PermissionDenied):
+            self.unread, self.items = 0, []
 
     @rx.event
     async def opened(self, is_open: bool) -> None:

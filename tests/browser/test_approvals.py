@@ -148,7 +148,13 @@ def test_a_client_approves_through_a_review_link_without_an_account(
 ) -> None:
     s = _setup(page)
     with session_scope() as session:
-        set_policy(session, actor=s.owner, brand_id=s.brand_id, required_for="everyone", steps=[])
+        set_policy(
+            session,
+            actor=s.owner,
+            brand_id=s.brand_id,
+            required_for="everyone",
+            steps=["brand_owner"],
+        )
     post_id = _save(s.owner, s, "Our new sourdough")
     with session_scope() as session:
         approvals.submit_for_review(session, actor=s.owner, post_id=post_id)

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, func
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, col, select
 
 from socialmuse.models import Notification, utcnow
 from socialmuse.services.permissions import Action, Actor, authorize
@@ -116,12 +116,16 @@ def mark_read(
     Ids of other people's notifications are silently ignored: they are not the actor's to mark.
     """
     authorize(actor, Action.ORG_VIEW, organization_id=actor.organization_id)
-    statement = update(Notification).where(*_mine(actor), col(Notification.read_at).is_(None))
+    query = select(Notification).where(*_mine(actor), col(Notification.read_at).is_(None))
     if notification_ids is not None:
         ids = list(notification_ids)
         if not ids:
             return 0
-        statement = statement.where(col(Notification.id).in_(ids))
-    result = session.exec(statement.values(read_at=utcnow()))  # type: ignore[call-overload]
+        query = query.where(col(Notification.id).in_(ids))
+    stamp = utcnow()
+    rows = session.exec(query).all()
+    for row in rows:
+        row.read_at = stamp
+        session.add(row)
     session.flush()
-    return int(result.rowcount or 0)
+    return len(rows)

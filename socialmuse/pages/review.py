@@ -183,7 +183,10 @@ def _respond() -> rx.Component:
             ),
         ),
         rx.button(
-            "Comment only", variant="outline", on_click=State.add_comment, id="review-comment-only"
+            "Add comment without deciding",
+            variant="outline",
+            on_click=State.add_comment,
+            id="review-comment-only",
         ),
         rx.cond(
             State.outcome != "",

@@ -22,6 +22,7 @@ from socialmuse.services.approvals import (
     ReviewLinkPublic,
 )
 from socialmuse.services.errors import DomainError, NotFound, PermissionDenied, ValidationError
+from socialmuse.services.permissions import Action, can
 from socialmuse.state.auth import require_actor
 from socialmuse.state.current_brand import in_zone
 from socialmuse.state.forms import field_errors, text
@@ -322,6 +323,7 @@ class ReviewQueueState(rx.State):
 
     rows: list[QueueRow] = []
     loaded: bool = False
+    applies: bool = False  # only people who may approve somewhere have a queue
 
     @rx.event
     async def load(self) -> None:
@@ -329,6 +331,7 @@ class ReviewQueueState(rx.State):
         with session_scope() as session:
             actor = await require_actor(self, session)
             pending = approval_service.pending_reviews(session, actor=actor)
+        self.applies = can(actor, Action.POST_APPROVE, organization_id=actor.organization_id)
         self.rows = [
             QueueRow(
                 post_id=str(p.post_id),

@@ -74,8 +74,9 @@ def _decide() -> rx.Component:
         rx.vstack(
             rx.el.label("Comment for the author", html_for="decision-comment", size="2"),
             rx.text_area(
-                value=State.decision_comment,
+                default_value="",
                 on_change=State.set_decision_comment,
+                key=State.decision_version,
                 id="decision-comment",
                 placeholder="Required when you request changes",
                 width="100%",

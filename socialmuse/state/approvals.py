@@ -146,6 +146,7 @@ class ApprovalsState(rx.State):
     links: list[LinkRow] = []
     new_link: str = ""
     decision_comment: str = ""
+    decision_version: int = 0  # bumped to empty the comment box after a decision
     errors: dict[str, str] = {}
     form_version: int = 0
 
@@ -208,13 +209,18 @@ class ApprovalsState(rx.State):
         """Read the panel fresh whenever it appears (a new post clears the old one first)."""
         if self.shown_id != self._post_id():
             self.comments, self.history, self.links, self.new_link = [], [], [], ""
-            self.decision_comment, self.errors = "", {}
+            self.errors = {}
+            self._clear_decision_comment()
         await self._fetch()
 
     @rx.event
     def set_decision_comment(self, value: str) -> None:
         """The comment typed beside Approve / Request changes."""
         self.decision_comment = value
+
+    def _clear_decision_comment(self) -> None:
+        self.decision_comment = ""
+        self.decision_version += 1
 
     async def _after(self, outcome: str) -> list[EventSpec]:
         self.errors = {}
@@ -248,7 +254,7 @@ class ApprovalsState(rx.State):
         except DomainError as exc:
             self.errors = _decision_errors(exc)
             return None
-        self.decision_comment = ""
+        self._clear_decision_comment()
         return await self._after(state.outcome)
 
     @rx.event
@@ -263,7 +269,7 @@ class ApprovalsState(rx.State):
         except DomainError as exc:
             self.errors = _decision_errors(exc)
             return None
-        self.decision_comment = ""
+        self._clear_decision_comment()
         return await self._after(state.outcome)
 
     @rx.event

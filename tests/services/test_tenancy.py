@@ -36,6 +36,7 @@ from socialmuse.services import (
     brands,
     csv_export,
     csv_import,
+    demo_calendar,
     media,
     oauth_choices,
     oauth_connect,
@@ -218,6 +219,9 @@ CROSS_TENANT_CALLS: dict[str, Call] = {
     ),
     "csv_export.export_posts_csv": lambda s, w: csv_export.export_posts_csv(
         s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "demo_calendar.seed_demo_calendar": lambda s, w: demo_calendar.seed_demo_calendar(
+        s, actor=w.a.actor, brand_ids=[w.b_brand]
     ),
 }
 

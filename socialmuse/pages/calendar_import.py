@@ -67,6 +67,7 @@ def _dropzone() -> rx.Component:
         multiple=False,
         max_files=1,
         on_drop=State.check_file(rx.upload_files(upload_id=UPLOAD_ID)),
+        on_drop_rejected=State.rejected,
         border=f"2px dashed {rx.color('gray', 7)}",
         border_radius="8px",
         padding="2em",
@@ -149,19 +150,30 @@ def _report() -> rx.Component:
     return rx.vstack(
         rx.cond(
             State.created > 0,
-            rx.callout(
-                rx.text(
-                    "Created ",
-                    State.created,
-                    rx.cond(State.created == 1, " post", " posts"),
-                    ", each scheduled at its time. Open one from the table, or see them on the ",
-                    rx.link("calendar", href=routes.CALENDAR),
-                    ".",
+            rx.hstack(
+                rx.callout(
+                    rx.text(
+                        "Created ",
+                        State.created,
+                        rx.cond(State.created == 1, " post", " posts"),
+                        ", each scheduled at its time. Open one from the table, or see them "
+                        "on the ",
+                        rx.link("calendar", href=routes.CALENDAR),
+                        ".",
+                    ),
+                    icon="circle-check",
+                    color_scheme="green",
+                    id="import-done",
+                    flex_grow="1",
                 ),
-                icon="circle-check",
-                color_scheme="green",
-                id="import-done",
+                rx.button(
+                    "Import another file",
+                    variant="soft",
+                    on_click=State.clear,
+                    id="import-again",
+                ),
                 width="100%",
+                align="center",
             ),
             _summary(),
         ),

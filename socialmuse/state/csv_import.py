@@ -8,6 +8,7 @@ again as it creates it, and reports any that stopped being valid meanwhile).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -138,6 +139,15 @@ class CsvImportState(rx.State):
         self.error = ""
         self.rows = [_row(r) for r in report.rows]
         self.created = report.count("created")
+
+    @rx.event
+    def rejected(self, files: list[dict[str, Any]]) -> None:
+        """The browser refused the file before sending it (not a CSV, or several files)."""
+        self._reset_file()
+        several = len(files) > 1
+        self.error = (
+            "Choose one file at a time." if several else "Only .csv files can be imported here."
+        )
 
     @rx.event
     def clear(self) -> None:

@@ -51,6 +51,12 @@ def test_csv_import_reports_the_bad_row_and_creates_the_good_ones(
     )
     page.goto(routes.CALENDAR_IMPORT)
     expect(page.locator("#page-heading")).to_have_text("Import posts")
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("day,hour,who,what\n2030-06-01,09:00,x,y\n", encoding="utf-8")
+    page.locator("#csv-upload input[type=file]").set_input_files(str(wrong))
+    expect(page.locator("#import-error")).to_contain_text(
+        "The first line must be exactly: " + ",".join(HEADER)
+    )
     page.locator("#csv-upload input[type=file]").set_input_files(str(path))
 
     report = page.locator("#import-report")
@@ -60,6 +66,7 @@ def test_csv_import_reports_the_bad_row_and_creates_the_good_ones(
     expect(report.locator('tr[data-line="2"]')).to_contain_text("2030-06-01 09:00 America/New_York")
     expect(report.locator('tr[data-line="4"]')).to_contain_text("ready")
     expect(page.locator("#import-summary")).to_contain_text("2 ready, 1 refused")
+    expect(page.locator("#import-error")).to_have_count(0)
 
     page.locator("#import-create").click()
     expect(page.locator("#import-done")).to_contain_text("Created 2 posts")

@@ -142,21 +142,22 @@ def run_import(
         checker = RowChecker(session, actor, brand, sources, Path(tmp))
         checked = [checker.check(line, values) for line, values in records]
         if not dry_run:
+            # Written first: the insert opens the outer transaction, so each row's savepoint
+            # nests inside it on every backend (SQLite starts one lazily, at the first write).
+            event = audit.record_for(
+                session, actor, "posts.imported", target_type="brand", target_id=brand.id
+            )
+            session.flush()
             for row, plan in checked:
                 if plan is not None and row.status == "ok":
                     _create(session, actor, brand, row, plan)
-            created = [row.post_id for row, _ in checked if row.status == "created"]
-            audit.record_for(
-                session,
-                actor,
-                "posts.imported",
-                target_type="brand",
-                target_id=brand.id,
-                details={
-                    "created": created,
-                    "refused": sum(r.status == "refused" for r, _ in checked),
-                },
-            )
+            event.details = {
+                **event.details,
+                "created": [row.post_id for row, _ in checked if row.status == "created"],
+                "refused": sum(row.status == "refused" for row, _ in checked),
+            }
+            session.add(event)
+            session.flush()
     return ImportReport(
         brand_id=brand.id or 0,
         timezone=brand.timezone,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, col, select
 
-from socialmuse.models import Brand, MediaAsset, Post, PostMedia, PostTarget
+from socialmuse.models import AuditEvent, Brand, MediaAsset, Post, PostMedia, PostTarget
 from socialmuse.models.enums import Platform, PostStatus, TargetStatus
 from socialmuse.platforms.base import ConnectedAccount
 from socialmuse.services import accounts, csv_import, tags
@@ -151,6 +151,8 @@ def test_run_creates_the_good_rows_scheduled_and_a_rerun_duplicates_nothing(
     assert {t.status for t in targets} == {TargetStatus.SCHEDULED}
     assert tags.post_tag_names(session, hello.id or 0) == ["launch", "news"]
     assert report.rows[0].post_id == hello.id
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "posts.imported")).one()
+    assert event.details["created"] == [hello.id, autumn.id] and event.details["refused"] == 1
 
     again = run_import(session, actor=setup.person.actor, brand_id=setup.brand_id, data=data)
     session.commit()
@@ -194,6 +196,16 @@ def test_a_row_refused_at_creation_is_rolled_back_alone(
     assert session.exec(select(PostTarget)).all() and all(
         t.post_id != report.rows[1].post_id for t in session.exec(select(PostTarget)).all()
     )
+
+
+def test_the_import_is_one_transaction_of_its_caller(session: Session, setup: Setup) -> None:
+    data = _csv("2030-05-01,09:30,one,first,,,,", "2030-05-01,10:30,one,second,,,,")
+    report = run_import(session, actor=setup.person.actor, brand_id=setup.brand_id, data=data)
+    assert [r.status for r in report.rows] == ["created", "created"]
+    session.rollback()
+    assert _posts(session) == []
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "posts.imported")).first()
+    assert event is None
 
 
 def test_bom_crlf_and_quoted_newlines(session: Session, setup: Setup) -> None:

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from socialmuse.models import Brand, Post, PostTarget, SocialAccount
-from socialmuse.models.enums import AccountStatus, Platform
+from socialmuse.models.enums import AccountStatus, Platform, PostStatus
 from socialmuse.platforms.base import PostContent
 from socialmuse.platforms.registry import NetworkNotAvailable, adapter_for
 from socialmuse.services import guardrails
@@ -311,6 +311,7 @@ class RowChecker:
                 Post.brand_id == self.brand.id,
                 Post.scheduled_at == plan.when,
                 Post.text == plan.text,
+                Post.status != PostStatus.CANCELLED,
             )
         ).all()
         wanted = {a.id for a in plan.accounts}

@@ -21,7 +21,10 @@ POST_PAGE = re.compile(r"/posts/\d+/?$")
 
 def _brand_with_sandbox(page: Page) -> str:
     sign_up(page, email=email_for("importer"))
-    page.goto(routes.SETTINGS_BRANDS)
+    page.goto(routes.CALENDAR_IMPORT)
+    expect(page.locator("#import-no-brand")).to_be_visible()
+    page.locator("#import-no-brand").click()
+    expect(page.locator("#page-heading")).to_have_text("Brands")
     create_brand(page, name=unique("Roastery"), timezone="America/New_York")
     navigate(page, "Settings")
     page.get_by_role("navigation", name="Settings sections").get_by_role(

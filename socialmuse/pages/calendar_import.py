@@ -198,7 +198,11 @@ def _report() -> rx.Component:
 def _body() -> rx.Component:
     return rx.vstack(
         _intro(),
-        rx.cond(State.checked, _report(), _dropzone()),
+        rx.cond(
+            State.busy != "",
+            rx.hstack(rx.spinner(), rx.text(State.busy), align="center", id="import-busy"),
+            rx.cond(State.checked, _report(), _dropzone()),
+        ),
         rx.cond(
             State.error != "",
             rx.callout(

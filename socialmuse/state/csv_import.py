@@ -8,6 +8,7 @@ again as it creates it, and reports any that stopped being valid meanwhile).
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from typing import Any
 
 import reflex as rx
@@ -62,6 +63,7 @@ class CsvImportState(rx.State):
     error: str = ""
     created: int = 0
     checked: bool = False
+    busy: str = ""
 
     @rx.var(cache=True)
     def ready_count(self) -> int:
@@ -91,7 +93,7 @@ class CsvImportState(rx.State):
         self.timezone = brand.timezone if brand else ""
 
     @rx.event
-    async def check_file(self, files: list[rx.UploadFile]) -> None:
+    async def check_file(self, files: list[rx.UploadFile]) -> AsyncIterator[None]:
         """Read the chosen file and show what each row would become; nothing is created."""
         self._reset_file()
         if not files:
@@ -105,6 +107,9 @@ class CsvImportState(rx.State):
                 f"import at most {csv_import.MAX_ROWS:,} rows at a time."
             )
             return
+        # Linked media are downloaded to be checked: say so while it takes.
+        self.busy = f"Checking {self.file_name}…"
+        yield
         try:
             with session_scope() as session:
                 report = csv_import.preview_import(
@@ -116,15 +121,19 @@ class CsvImportState(rx.State):
         except DomainError as exc:
             self.error = next(iter(field_errors(exc).values()))
             return
+        finally:
+            self.busy = ""
         self.csv_text = data.decode("utf-8-sig")
         self.rows = [_row(r) for r in report.rows]
         self.checked = True
 
     @rx.event
-    async def create_posts(self) -> None:
+    async def create_posts(self) -> AsyncIterator[None]:
         """Create the rows the report called ready, each scheduled at its time."""
-        if not self.csv_text:
+        if not self.csv_text or self.busy:
             return
+        self.busy = f"Creating {self.ready_count} post(s)…"
+        yield
         try:
             with session_scope() as session:
                 report = csv_import.run_import(
@@ -136,6 +145,8 @@ class CsvImportState(rx.State):
         except DomainError as exc:
             self.error = next(iter(field_errors(exc).values()))
             return
+        finally:
+            self.busy = ""
         self.error = ""
         self.rows = [_row(r) for r in report.rows]
         self.created = report.count("created")

@@ -39,6 +39,9 @@ from socialmuse.services import (
     approvals,
     audit,
     brands,
+    csv_export,
+    csv_import,
+    demo_calendar,
     media,
     notifications,
     oauth_choices,
@@ -101,6 +104,11 @@ def world(session: Session) -> World:
 
 
 Call = Callable[[Session, World], Any]
+
+
+def _b_csv(w: World) -> str:
+    """A CSV that would schedule a post on B's account."""
+    return ",".join(csv_import.HEADER) + f"\n2030-05-01,09:30,{w.b_account},Hijack,,,,\n"
 
 
 def _b_pending(w: World) -> str:
@@ -256,6 +264,21 @@ CROSS_TENANT_CALLS: dict[str, Call] = {
     ),
     "approvals.check_publishable": lambda s, w: approvals.check_publishable(
         s, actor=w.a.actor, post=s.get(Post, w.b_post), brand=s.get(Brand, w.b_brand)
+    ),
+    "csv_import.preview_import": lambda s, w: csv_import.preview_import(
+        s, actor=w.a.actor, brand_id=w.b_brand, data=_b_csv(w)
+    ),
+    "csv_import.run_import": lambda s, w: csv_import.run_import(
+        s, actor=w.a.actor, brand_id=w.b_brand, data=_b_csv(w)
+    ),
+    "csv_export.list_brand_posts": lambda s, w: csv_export.list_brand_posts(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "csv_export.export_posts_csv": lambda s, w: csv_export.export_posts_csv(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "demo_calendar.seed_demo_calendar": lambda s, w: demo_calendar.seed_demo_calendar(
+        s, actor=w.a.actor, brand_ids=[w.b_brand]
     ),
 }
 

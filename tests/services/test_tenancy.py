@@ -34,6 +34,7 @@ from socialmuse.services import (
     accounts,
     audit,
     brands,
+    guardrails,
     media,
     oauth_choices,
     oauth_connect,
@@ -175,6 +176,17 @@ CROSS_TENANT_CALLS: dict[str, Call] = {
     "posts.get_post": lambda s, w: posts.get_post(s, actor=w.a.actor, post_id=w.b_post),
     "posts.list_posts": lambda s, w: posts.list_posts(s, actor=w.a.actor, brand_id=w.b_brand),
     "posts.retry_target": lambda s, w: posts.retry_target(s, actor=w.a.actor, target_id=w.b_target),
+    "guardrails.get_guardrails": lambda s, w: guardrails.get_guardrails(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "guardrails.update_guardrails": lambda s, w: guardrails.update_guardrails(
+        s,
+        actor=w.a.actor,
+        brand_id=w.b_brand,
+        banned_words=["x"],
+        banned_claims=[],
+        required_disclosure="",
+    ),
 }
 
 # Functions that work on "the actor's own organization": called with A's real actor, their

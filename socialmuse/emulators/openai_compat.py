@@ -52,6 +52,7 @@ SIZES = {
 OPENERS = ("Big news:", "Here's the short version:", "Worth knowing:", "Quick one:", "Today:")
 _TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 _LIMIT = re.compile(r"(?:at most|under|no more than|within|maximum of)\s+(\d+)\s+characters", re.I)
+_VARIANT = re.compile(r"\bvariant\s+(\d+)", re.I)
 _FIELD = re.compile(r"^(?:brief|text|topic)\s*:\s*(.+)$", re.I | re.M)
 
 
@@ -126,7 +127,8 @@ def compose_reply(messages: list[dict[str, Any]], index: int = 0) -> str:
             "Scene 3 (call to action): follow us to hear more."
         )
     else:
-        opener = OPENERS[index % len(OPENERS)]
+        asked = _VARIANT.search(user)  # "Variant 2 of 3" picks another opener, like n=2
+        opener = OPENERS[(index + (int(asked.group(1)) - 1 if asked else 0)) % len(OPENERS)]
         reply = f"{opener} {subject[0].upper()}{subject[1:]}."
     limits = [int(n) for n in _LIMIT.findall(whole)]
     if limits:

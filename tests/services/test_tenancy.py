@@ -32,6 +32,7 @@ from socialmuse.models.enums import Platform, Role
 from socialmuse.platforms.base import ConnectedAccount, MediaFile
 from socialmuse.services import (
     accounts,
+    ai_config,
     audit,
     brands,
     guardrails,
@@ -42,6 +43,7 @@ from socialmuse.services import (
     posts,
     team,
 )
+from socialmuse.services.ai import assistant
 from socialmuse.services.errors import NotFound, PermissionDenied
 from socialmuse.services.permissions import Action
 from tests.factories import Person, brand, owner, teammate
@@ -187,6 +189,30 @@ CROSS_TENANT_CALLS: dict[str, Call] = {
         banned_claims=[],
         required_disclosure="",
     ),
+    "assistant.draft_posts": lambda s, w: assistant.draft_posts(
+        s, actor=w.a.actor, brand_id=w.b_brand, brief="x", networks=["x"]
+    ),
+    "assistant.stream_draft": lambda s, w: assistant.stream_draft(
+        s, actor=w.a.actor, brand_id=w.b_brand, brief="x", networks=["x"]
+    ),
+    "assistant.rewrite_for_network": lambda s, w: assistant.rewrite_for_network(
+        s, actor=w.a.actor, brand_id=w.b_brand, text="x", platform="x"
+    ),
+    "assistant.suggest_hashtags": lambda s, w: assistant.suggest_hashtags(
+        s, actor=w.a.actor, brand_id=w.b_brand, text="x"
+    ),
+    "assistant.video_script": lambda s, w: assistant.video_script(
+        s, actor=w.a.actor, brand_id=w.b_brand, brief="x"
+    ),
+    "assistant.generate_image": lambda s, w: assistant.generate_image(
+        s, actor=w.a.actor, brand_id=w.b_brand, prompt="x"
+    ),
+    "assistant.voice_over": lambda s, w: assistant.voice_over(
+        s, actor=w.a.actor, brand_id=w.b_brand, text="x"
+    ),
+    "assistant.talking_head": lambda s, w: assistant.talking_head(
+        s, actor=w.a.actor, brand_id=w.b_brand, script="x", image_url="https://x.test/a.jpg"
+    ),
 }
 
 # Functions that work on "the actor's own organization": called with A's real actor, their
@@ -210,6 +236,15 @@ OWN_ORG_CALLS: dict[str, Call] = {
         s, actor=w.a.actor, name="A2"
     ),
     "audit.list_events": lambda s, w: audit.list_events(s, actor=w.a.actor),
+    "ai_config.list_providers": lambda s, w: ai_config.list_providers(s, actor=w.a.actor),
+    "ai_config.get_provider": lambda s, w: ai_config.get_provider(s, actor=w.a.actor, kind="text"),
+    "ai_config.configured_kinds": lambda s, w: ai_config.configured_kinds(s, actor=w.a.actor),
+    "ai_config.set_provider": lambda s, w: ai_config.set_provider(
+        s, actor=w.a.actor, kind="text", base_url="http://127.0.0.1:1/v1", model="m"
+    ),
+    "ai_config.clear_provider": lambda s, w: ai_config.clear_provider(
+        s, actor=w.a.actor, kind="text"
+    ),
 }
 
 # Functions taking an actor that cannot name another tenant's data by construction.
@@ -223,6 +258,9 @@ NOT_TENANT_ADDRESSABLE = {
     "permissions.grantable_roles",
     "permissions.check_grant",
     "permissions.may_manage_member",
+    # the actor's own organization's provider; test_ai_assistant checks B's stays B's
+    "ai_config.load_runtime",
+    "ai_config.check_connection",
 }
 
 

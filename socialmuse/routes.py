@@ -21,6 +21,7 @@ SETTINGS_BRANDS = "/settings/brands"
 SETTINGS_TEAM = "/settings/team"
 SETTINGS_AUDIT = "/settings/audit"
 SETTINGS_ACCOUNTS = "/settings/accounts"
+SETTINGS_AI = "/settings/ai"
 POST = "/posts/[post_id]"
 INVITE = "/invite/[invite_token]"
 

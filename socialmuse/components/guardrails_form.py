@@ -6,6 +6,7 @@ import reflex as rx
 
 from socialmuse.components.forms import error_text, form_error
 from socialmuse.state.guardrails import GuardrailsState as State
+from socialmuse.state.shell import ShellState
 
 FORM_ID = "guardrails"
 
@@ -115,8 +116,10 @@ def guardrails_form() -> rx.Component:
                 size="2",
                 color_scheme="gray",
             ),
+            # The shell's list changes as brands are created on this page; the branch mounts
+            # (and loads the rules) once there is a brand.
             rx.cond(
-                State.brands.length() > 0,
+                ShellState.brands.length() > 0,
                 rx.vstack(
                     rx.hstack(
                         rx.el.label("Brand", html_for=f"{FORM_ID}-brand"),
@@ -136,13 +139,13 @@ def guardrails_form() -> rx.Component:
                     _sample(),
                     spacing="4",
                     width="100%",
+                    on_mount=State.load,
                 ),
                 rx.text("Create a brand first.", color_scheme="gray"),
             ),
             spacing="3",
             width="100%",
         ),
-        on_mount=State.load,
         id="guardrails-card",
         width="100%",
         max_width="36em",

@@ -149,3 +149,16 @@ def test_models_and_images(server: EmulatorServer) -> None:
     assert fetched.status_code == 200 and fetched.content.startswith(b"\x89PNG")
     with pytest.raises(openai.BadRequestError):
         c.images.generate(model="dall-e-2", prompt="x", size="13x13")  # type: ignore[arg-type]
+
+
+def test_the_command_line_builds_each_ai_emulator() -> None:
+    from socialmuse.emulators.__main__ import build, parse
+    from socialmuse.emulators.did import DIDEmulator
+    from socialmuse.emulators.elevenlabs import ElevenLabsEmulator
+
+    kinds = {name: type(build(parse([name]))[0]) for name in ("openai", "elevenlabs", "did")}
+    assert kinds == {
+        "openai": OpenAICompatEmulator,
+        "elevenlabs": ElevenLabsEmulator,
+        "did": DIDEmulator,
+    }

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -122,7 +122,7 @@ def estimate_tokens(text: str) -> int:
     return max(1, (len(text) + 3) // 4) if text else 0
 
 
-def _retry_after(headers: httpx.Headers | None) -> int | None:
+def _retry_after(headers: Mapping[str, str] | None) -> int | None:
     if headers is None:
         return None
     raw = headers.get("retry-after") or headers.get("retry-after-ms")
@@ -173,6 +173,11 @@ def _from_openai(exc: Exception) -> ProviderError:
     raise exc
 
 
+def _sdk_messages(messages: list[Message]) -> Any:
+    """Our plain role/content dicts are what the SDK's typed message params describe."""
+    return messages
+
+
 class OpenAICompatibleText:
     """Chat and images through the ``openai`` SDK against any compatible base URL."""
 
@@ -190,7 +195,7 @@ class OpenAICompatibleText:
         try:
             answer = self.client.chat.completions.create(
                 model=self.runtime.model,
-                messages=messages,  # type: ignore[arg-type]
+                messages=_sdk_messages(messages),
                 max_tokens=max_tokens,
                 n=n,
             )
@@ -214,7 +219,7 @@ class OpenAICompatibleText:
         try:
             chunks = self.client.chat.completions.create(
                 model=self.runtime.model,
-                messages=messages,  # type: ignore[arg-type]
+                messages=_sdk_messages(messages),
                 max_tokens=max_tokens,
                 stream=True,
                 stream_options={"include_usage": True},

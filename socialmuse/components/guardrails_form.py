@@ -135,8 +135,12 @@ def guardrails_form() -> rx.Component:
                         align="center",
                         spacing="2",
                     ),
-                    _form(),
-                    _sample(),
+                    # Shown once the rules are loaded, so nothing typed is replaced by them.
+                    rx.cond(
+                        State.brand_id != "",
+                        rx.vstack(_form(), _sample(), spacing="4", width="100%"),
+                        rx.spinner(),
+                    ),
                     spacing="4",
                     width="100%",
                     on_mount=State.load,

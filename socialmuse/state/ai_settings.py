@@ -9,6 +9,7 @@ from socialmuse.db import session_scope
 from socialmuse.services import ai_config
 from socialmuse.services.ai_config import ProviderPublic
 from socialmuse.services.errors import DomainError, PermissionDenied, ValidationError
+from socialmuse.state.ai_assistant import AIAssistantState
 from socialmuse.state.auth import require_actor
 from socialmuse.state.forms import field_errors, text
 
@@ -72,6 +73,9 @@ class AISettingsState(rx.State):
             return
         self.denied = ""
         self.providers = [_row(v) for v in views]
+        # The "Try it" panel on the same page follows at once (AI buttons appear or go).
+        panel = await self.get_state(AIAssistantState)
+        panel.configured = [v.kind for v in views if v.configured]
 
     @rx.event
     async def load(self) -> None:

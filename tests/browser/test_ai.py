@@ -36,7 +36,9 @@ def test_configure_the_provider_and_draft_with_guardrails(page: Page, llm: Emula
     sign_up(page, email=email_for("ai"))
     navigate(page, "Settings")
     _settings_tab(page, "Brands", "Brands")
-    create_brand(page, name=unique("Bakery"), voice="Warm and short.")
+    bakery = unique("Bakery")
+    create_brand(page, name=bakery, voice="Warm and short.")
+    expect(page.locator("#guardrails-brand")).to_contain_text(bakery)
 
     # Guardrails for the brand: a banned word, checked on a sample text before saving anything.
     fill_form(page, "guardrails", banned_words="miracle\ncheap", required_disclosure="")
@@ -78,7 +80,7 @@ def test_configure_the_provider_and_draft_with_guardrails(page: Page, llm: Emula
     expect(page.locator("#ai-text-check-result")).to_contain_text("Connected")
 
     # Draft from a brief: three variants stream in, each flagged by the guardrail.
-    page.reload()
+    expect(page.locator("#ai-not-configured")).to_have_count(0)
     expect(page.locator("#ai-draft")).to_be_visible()
     page.locator("#ai-brief").fill("our miracle sourdough is back on Friday")
     page.locator("#ai-network").select_option("x")

@@ -37,7 +37,9 @@ from starlette.routing import BaseRoute, Route
 from socialmuse.emulators.base import Emulator, Receive, Scope, Send
 
 DEFAULT_KEY = "sk-emulator-0000000000000000"
-CHAT_MODELS = ("gpt-4o-mini", "gpt-4.1", "llama3.2")
+CHAT_MODELS = ("gpt-4o-mini", "gpt-4.1", "llama3.2", "o4-mini")
+# Like OpenAI's reasoning models: they refuse ``max_tokens`` (``max_completion_tokens`` only).
+COMPLETION_TOKENS_ONLY = ("o4-mini",)
 IMAGE_MODELS = ("gpt-image-1", "dall-e-3", "dall-e-2")
 SIZES = {
     "256x256",
@@ -309,6 +311,17 @@ class OpenAICompatEmulator(Emulator):
                 f"The model `{model}` does not exist or you do not have access to it.",
                 "invalid_request_error",
                 "model_not_found",
+            )
+        if model in COMPLETION_TOKENS_ONLY and "max_tokens" in data:
+            return JSONResponse(
+                error_body(
+                    "Unsupported parameter: 'max_tokens' is not supported with this model. "
+                    "Use 'max_completion_tokens' instead.",
+                    "invalid_request_error",
+                    "unsupported_parameter",
+                    param="max_tokens",
+                ),
+                status_code=400,
             )
         limit = data.get("max_completion_tokens", data.get("max_tokens"))
         if limit is not None and (not isinstance(limit, int) or limit < 1):

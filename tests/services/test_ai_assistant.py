@@ -424,3 +424,27 @@ def test_another_tenant_never_sees_or_uses_the_provider(
     with pytest.raises(AINotConfigured):
         assistant.video_script(session, actor=other.actor, brand_id=other_brand, brief="x")
     assert len(llm.requests("POST", "/v1/chat/completions")) == 1
+
+
+def test_reasoning_models_get_max_completion_tokens(
+    session: Session, org: Org, llm: OpenAICompatEmulator
+) -> None:
+    ai_config.set_provider(
+        session,
+        actor=org.boss.actor,
+        kind="text",
+        base_url=f"{llm.base_url}/v1",
+        model="o4-mini",
+    )
+    session.commit()
+    [draft] = assistant.draft_posts(
+        session,
+        actor=org.boss.actor,
+        brand_id=org.brand_id,
+        brief="rye on Sunday",
+        networks=["x"],
+        variants=1,
+    )
+    assert "rye on sunday" in draft.lower()
+    first, second = (r.json() for r in llm.requests("POST", "/v1/chat/completions"))
+    assert "max_tokens" in first and "max_completion_tokens" in second

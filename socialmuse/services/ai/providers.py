@@ -190,15 +190,38 @@ class OpenAICompatibleText:
             timeout=runtime.timeout_s,
             max_retries=0,
         )
+        self.limit_param = str(runtime.options.get("token_param") or "max_tokens")
+
+    def _create(self, messages: list[Message], max_tokens: int, **extra: Any) -> Any:
+        """One chat call; the token limit's parameter name adapts to the model.
+
+        Most servers take ``max_tokens``; OpenAI's reasoning models refuse it and want
+        ``max_completion_tokens``. The first refusal switches this client over and retries.
+        """
+        create: Any = self.client.chat.completions.create  # overloads keyed on ``stream``
+        for attempt in range(2):
+            try:
+                return create(
+                    model=self.runtime.model,
+                    messages=_sdk_messages(messages),
+                    **{self.limit_param: max_tokens},
+                    **extra,
+                )
+            except openai.BadRequestError as exc:
+                wants_other = exc.param == self.limit_param or (
+                    "max_completion_tokens" in _openai_message(exc)
+                    and self.limit_param == "max_tokens"
+                )
+                if attempt or not wants_other:
+                    raise
+                self.limit_param = (
+                    "max_completion_tokens" if self.limit_param == "max_tokens" else "max_tokens"
+                )
+        raise AssertionError("unreachable: the loop returns or raises")
 
     def complete(self, messages: list[Message], *, max_tokens: int, n: int = 1) -> Completion:
         try:
-            answer = self.client.chat.completions.create(
-                model=self.runtime.model,
-                messages=_sdk_messages(messages),
-                max_tokens=max_tokens,
-                n=n,
-            )
+            answer = self._create(messages, max_tokens, n=n)
         except openai.OpenAIError as exc:
             raise _from_openai(exc) from None
         texts = [(c.message.content or "").strip() for c in answer.choices]
@@ -217,12 +240,8 @@ class OpenAICompatibleText:
         written: list[str] = []
         reported = False
         try:
-            chunks = self.client.chat.completions.create(
-                model=self.runtime.model,
-                messages=_sdk_messages(messages),
-                max_tokens=max_tokens,
-                stream=True,
-                stream_options={"include_usage": True},
+            chunks = self._create(
+                messages, max_tokens, stream=True, stream_options={"include_usage": True}
             )
             for chunk in chunks:
                 if chunk.usage is not None:

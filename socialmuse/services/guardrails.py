@@ -43,6 +43,11 @@ class GuardrailProblem:
     term: str
     message: str
 
+    @property
+    def phrase(self) -> str:
+        """The banned word, claim or disclosure at fault (the name main's first version used)."""
+        return self.term
+
 
 class GuardrailsPublic(BaseModel):
     brand_id: int

@@ -40,7 +40,9 @@ from socialmuse.services import (
     oauth_choices,
     oauth_connect,
     organizations,
+    post_editing,
     posts,
+    tags,
     team,
 )
 from socialmuse.services.ai import assistant
@@ -213,6 +215,29 @@ CROSS_TENANT_CALLS: dict[str, Call] = {
     "assistant.talking_head": lambda s, w: assistant.talking_head(
         s, actor=w.a.actor, brand_id=w.b_brand, script="x", image_url="https://x.test/a.jpg"
     ),
+    "post_editing.load_post": lambda s, w: post_editing.load_post(
+        s, actor=w.a.actor, post_id=w.b_post, action=Action.BRAND_VIEW
+    ),
+    "post_editing.save_post": lambda s, w: post_editing.save_post(
+        s,
+        actor=w.a.actor,
+        draft=post_editing.PostDraft(brand_id=w.b_brand, text="x", account_ids=[w.b_account]),
+    ),
+    "post_editing.save_post(existing)": lambda s, w: post_editing.save_post(
+        s,
+        actor=w.a.actor,
+        post_id=w.b_post,
+        draft=post_editing.PostDraft(brand_id=w.b_brand, text="x"),
+    ),
+    "post_editing.schedule_post": lambda s, w: post_editing.schedule_post(
+        s, actor=w.a.actor, post_id=w.b_post, now=True
+    ),
+    "post_editing.publish_now": lambda s, w: post_editing.publish_now(
+        s, actor=w.a.actor, post_id=w.b_post
+    ),
+    "post_editing.unschedule_post": lambda s, w: post_editing.unschedule_post(
+        s, actor=w.a.actor, post_id=w.b_post
+    ),
 }
 
 # Functions that work on "the actor's own organization": called with A's real actor, their
@@ -245,6 +270,8 @@ OWN_ORG_CALLS: dict[str, Call] = {
     "ai_config.clear_provider": lambda s, w: ai_config.clear_provider(
         s, actor=w.a.actor, kind="text"
     ),
+    "tags.list_tags": lambda s, w: tags.list_tags(s, actor=w.a.actor),
+    "tags.ensure_tags": lambda s, w: tags.ensure_tags(s, actor=w.a.actor, names=["secret"]),
 }
 
 # Functions taking an actor that cannot name another tenant's data by construction.
@@ -261,6 +288,7 @@ NOT_TENANT_ADDRESSABLE = {
     # the actor's own organization's provider; test_ai_assistant checks B's stays B's
     "ai_config.load_runtime",
     "ai_config.check_connection",
+    "approval_policy.needs_approval",  # a pure rule over a brand the caller already loaded
 }
 
 

@@ -42,6 +42,7 @@ NETWORKS: list[dict[str, str]] = [
 ]
 _NETWORK_LABELS = {n["value"]: n["label"] for n in NETWORKS}
 _END = object()
+UNEXPECTED = DomainError("Something went wrong on our side; try again. What you typed is kept.")
 
 
 def _in_thread(work: Callable[[Session], T]) -> T:
@@ -213,6 +214,9 @@ class AIAssistantState(rx.State):
         except DomainError as exc:
             await self._finish(exc)
             return
+        except Exception:
+            await self._finish(UNEXPECTED)  # the panel never stays busy; the log has the rest
+            raise
         await self._finish()
 
     async def _run(
@@ -228,6 +232,9 @@ class AIAssistantState(rx.State):
         except DomainError as exc:
             await self._finish(exc)
             return
+        except Exception:
+            await self._finish(UNEXPECTED)
+            raise
         async with self:
             self.results = [*rows, *self.results]
         await self._finish()

@@ -99,6 +99,19 @@ def test_configure_the_provider_and_draft_with_guardrails(page: Page, llm: Emula
     expect(page.get_by_text("Copied to the clipboard.")).to_be_visible()
     expect(page.locator("#ai-text-usage")).to_contain_text("of 100,000 tokens")
 
+    # Hashtags from the AI; an image from a brief that passes the guardrails lands in the
+    # media library, while one that breaks them is refused before any call.
+    page.locator("#ai-text").fill("Sourdough workshop with our bakers #bread")
+    page.locator("#ai-hashtags").click()
+    expect(page.locator('.ai-result[data-kind="hashtags"]')).to_contain_text("#sourdough")
+    page.locator("#ai-image").click()
+    expect(page.locator("#ai-error")).to_contain_text("breaks the brand's guardrails")
+    page.locator("#ai-brief").fill("a sourdough loaf on a wooden table")
+    page.locator("#ai-image").click()
+    expect(page.locator('.ai-result[data-kind="image"] img')).to_be_visible()
+    expect(page.locator("#ai-error")).to_have_count(0)
+    page.locator("#ai-brief").fill("our miracle sourdough is back on Friday")
+
     # A provider error reads as plain words and keeps the brief.
     emulator = llm.emulator
     assert isinstance(emulator, OpenAICompatEmulator)

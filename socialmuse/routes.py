@@ -24,6 +24,7 @@ SETTINGS_ACCOUNTS = "/settings/accounts"
 SETTINGS_AI = "/settings/ai"
 POST = "/posts/[post_id]"
 INVITE = "/invite/[invite_token]"
+CALENDAR_IMPORT = "/calendar/import"
 
 
 def invite_path(token: str) -> str:

@@ -86,10 +86,12 @@ def _terms(raw: Any) -> list[str]:
 def check(brand: Brand, text: str) -> list[GuardrailProblem]:
     """Every guardrail ``text`` breaks for ``brand``; an empty list means it may be used."""
     rules = brand.guardrails or {}
-    return check_rules(rules, text)
+    return check_rules(rules, text, brand_name=brand.name)
 
 
-def check_rules(rules: dict[str, Any], text: str) -> list[GuardrailProblem]:
+def check_rules(
+    rules: dict[str, Any], text: str, *, brand_name: str = "this brand"
+) -> list[GuardrailProblem]:
     """``check`` on a guardrails dict (for previews of rules not yet saved)."""
     normalised = _normalise(text or "")
     problems: list[GuardrailProblem] = []
@@ -97,14 +99,14 @@ def check_rules(rules: dict[str, Any], text: str) -> list[GuardrailProblem]:
         if _contains(normalised, word):
             problems.append(
                 GuardrailProblem(
-                    "banned_word", word, f"“{word}” is on this brand's list of banned words."
+                    "banned_word", word, f"“{word}” is a banned word for {brand_name}."
                 )
             )
     for claim in _terms(rules.get("banned_claims")):
         if _contains(normalised, claim):
             problems.append(
                 GuardrailProblem(
-                    "banned_claim", claim, f"The claim “{claim}” is not allowed for this brand."
+                    "banned_claim", claim, f"“{claim}” is a banned claim for {brand_name}."
                 )
             )
     disclosure = str(rules.get("required_disclosure") or "").strip()
@@ -113,7 +115,7 @@ def check_rules(rules: dict[str, Any], text: str) -> list[GuardrailProblem]:
             GuardrailProblem(
                 "missing_disclosure",
                 disclosure,
-                f"This brand requires the disclosure “{disclosure}” in every post.",
+                f"{brand_name} posts must include “{disclosure}”.",
             )
         )
     return problems

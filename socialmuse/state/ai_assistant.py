@@ -316,13 +316,15 @@ class AIAssistantState(rx.State):
 
     async def _rule_result(self, kind: str, label: str, text: str) -> None:
         shell = await self.get_state(ShellState)
-        self.brand_id = shell.brand_id
+        self.brand_id, self.brand_name = shell.brand_id, shell.brand_name
         problems = ""
         if self.brand_id.isdigit() and text:
             with session_scope() as session:
                 actor = await require_actor(self, session)
                 rules = guardrails.get_guardrails(session, actor=actor, brand_id=int(self.brand_id))
-            problems = _problems(guardrails.check_rules(rules.model_dump(), text))
+            problems = _problems(
+                guardrails.check_rules(rules.model_dump(), text, brand_name=self.brand_name)
+            )
         self.results = [_result(kind, label, text, problems), *self.results]
 
     @rx.event

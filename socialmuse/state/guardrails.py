@@ -101,5 +101,8 @@ class GuardrailsState(rx.State):
             "banned_claims": guardrails.parse_terms(self.banned_claims),
             "required_disclosure": self.required_disclosure,
         }
-        self.sample_problems = [p.message for p in guardrails.check_rules(rules, self.sample)]
+        name = next((b["name"] for b in self.brands if b["id"] == self.brand_id), "this brand")
+        self.sample_problems = [
+            p.message for p in guardrails.check_rules(rules, self.sample, brand_name=name)
+        ]
         self.sample_checked = True

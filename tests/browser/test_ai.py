@@ -92,7 +92,7 @@ def test_configure_the_provider_and_draft_with_guardrails(page: Page, llm: Emula
             "miracle sourdough is back on Friday"
         )
         expect(drafts.nth(n).locator(".ai-result-problems")).to_contain_text(
-            "“miracle” is on this brand's list of banned words"
+            f"“miracle” is a banned word for {bakery}"
         )
     expect(page.locator("#ai-draft")).to_be_enabled()
     drafts.nth(1).locator(".ai-use").click()

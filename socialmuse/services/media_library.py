@@ -173,8 +173,12 @@ def check_upload(filename: str, data: bytes) -> str:
         )
     kind = media.kind_of(content_type)
     if len(data) > LIMITS[kind]:
+        # Exact bytes when rounding would make the file look within the limit.
+        size = human_size(len(data))
+        if len(data) < LIMITS[kind] * 1.1:
+            size = f"{len(data):,} bytes"
         raise ValidationError(
-            f"{name} is {human_size(len(data))}; {KIND_NAMES[kind]} can be up to "
+            f"{name} is {size}; {KIND_NAMES[kind]} can be up to "
             f"{human_size(LIMITS[kind])} (the most any network accepts).",
             field="file",
         )

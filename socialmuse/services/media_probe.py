@@ -60,7 +60,9 @@ def human_size(n: int) -> str:
     size = float(n)
     for unit in ("bytes", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
-            return f"{int(size)} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+            if unit == "bytes":
+                return f"{int(size)} bytes"
+            return f"{size:.1f}".removesuffix(".0") + f" {unit}"
         size /= 1024
     return f"{n} bytes"
 

@@ -53,7 +53,12 @@ def _result(row: Var[dict[str, str]]) -> rx.Component:
             size=16,
             color=rx.cond(ok, rx.color("green", 10), rx.color("red", 10)),
         ),
-        rx.text(rx.text.strong(row["filename"]), ": ", row["message"], size="2"),
+        rx.cond(
+            ok,
+            rx.text(rx.text.strong(row["filename"]), ": ", row["message"], size="2"),
+            # Refusals already name the file.
+            rx.text(row["message"], size="2"),
+        ),
         align="start",
         spacing="2",
         data_file=row["filename"],

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlalchemy import Text, cast, func, or_
+from sqlalchemy import ColumnElement, Text, cast, func, or_
 from sqlmodel import Session, col, select
 
 from socialmuse.models import MediaAsset, MediaFolder, Post, PostMedia, PostTarget, utcnow
@@ -374,18 +374,18 @@ def list_assets(
     """
     load_brand(session, actor=actor, brand_id=brand_id, action=Action.BRAND_VIEW)
     limit = max(1, min(limit, PAGE_LIMIT))
-    filters = [
-        MediaAsset.organization_id == actor.organization_id,
-        MediaAsset.brand_id == brand_id,
+    filters: list[ColumnElement[bool]] = [
+        col(MediaAsset.organization_id) == actor.organization_id,
+        col(MediaAsset.brand_id) == brand_id,
         col(MediaAsset.archived_at).is_not(None)
         if archived
         else col(MediaAsset.archived_at).is_(None),
     ]
     if folder is not None:
-        filters.append(MediaAsset.folder == _clean_folder(folder))
+        filters.append(col(MediaAsset.folder) == _clean_folder(folder))
     if kind:
         try:
-            filters.append(MediaAsset.kind == MediaKind(kind))
+            filters.append(col(MediaAsset.kind) == MediaKind(kind))
         except ValueError:
             raise ValidationError(f"Unknown kind of media: {kind}.", field="kind") from None
     # Tags are a JSON list; its text form holds each tag in quotes, lower-cased on the way in.

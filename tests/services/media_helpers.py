@@ -23,6 +23,13 @@ def png(width: int = 64, height: int = 48, color: str = "red") -> bytes:
     return out.getvalue()
 
 
+def unique_png() -> bytes:
+    """A picture no other test stores (tests share one data directory)."""
+    import secrets
+
+    return png(color=f"#{secrets.token_hex(3)}")
+
+
 def jpeg(width: int = 40, height: int = 30, color: str = "blue") -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (width, height), color).save(out, "JPEG")

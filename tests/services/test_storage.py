@@ -26,7 +26,7 @@ from socialmuse.platforms.registry import overridden
 from socialmuse.services import accounts, media, media_library, posts, publishing, storage
 from socialmuse.settings import SettingsError, get_settings
 from tests.factories import brand, owner
-from tests.services.media_helpers import moto_s3, png, s3_settings, settings_env
+from tests.services.media_helpers import moto_s3, s3_settings, settings_env, unique_png
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +105,7 @@ def test_s3_without_a_bucket_is_a_clear_settings_error(backend: dict[str, str]) 
 def test_uploads_go_to_s3_and_nothing_is_written_locally(session: Session, on_s3: str) -> None:
     person = owner(session)
     brand_id = brand(session, person)
-    data = png()
+    data = unique_png()
     asset = media_library.upload(
         session, actor=person.actor, brand_id=brand_id, filename="logo.png", data=data
     )
@@ -153,7 +153,7 @@ def test_publishing_reads_media_from_s3(session: Session, on_s3: str, tmp_path: 
     brand_id = brand(session, person)
     account = accounts.connect_sandbox(session, actor=person.actor, brand_id=brand_id, handle="s")
     picture = tmp_path / "menu.png"
-    picture.write_bytes(png(color="green"))
+    picture.write_bytes(unique_png())
     post = posts.create_post(
         session,
         actor=person.actor,
@@ -183,7 +183,7 @@ def test_local_publishing_links_are_signed_api_urls(session: Session, tmp_path: 
     person = owner(session)
     brand_id = brand(session, person)
     asset = media_library.upload(
-        session, actor=person.actor, brand_id=brand_id, filename="a.png", data=png()
+        session, actor=person.actor, brand_id=brand_id, filename="a.png", data=unique_png()
     )
     row = session.get(MediaAsset, asset.id)
     assert row is not None

@@ -159,10 +159,15 @@ def _clean_alt(alt_text: str) -> str:
     return alt
 
 
-def check_upload(filename: str, data: bytes) -> str:
-    """The sniffed content type of an acceptable upload; ValidationError saying why not."""
+def check_upload(filename: str, data: bytes, *, size: int | None = None) -> str:
+    """The sniffed content type of an acceptable upload; ValidationError saying why not.
+
+    ``data`` may be only the file's first kilobyte when ``size`` gives the whole size, so a
+    door can refuse a huge file before reading it all.
+    """
     name = filename or "The file"
-    if not data:
+    size = len(data) if size is None else size
+    if not data or not size:
         raise ValidationError(f"{name} is empty.", field="file")
     content_type = sniff(data)
     if content_type not in ACCEPTED:
@@ -172,13 +177,11 @@ def check_upload(filename: str, data: bytes) -> str:
             field="file",
         )
     kind = media.kind_of(content_type)
-    if len(data) > LIMITS[kind]:
+    if size > LIMITS[kind]:
         # Exact bytes when rounding would make the file look within the limit.
-        size = human_size(len(data))
-        if len(data) < LIMITS[kind] * 1.1:
-            size = f"{len(data):,} bytes"
+        said = f"{size:,} bytes" if size < LIMITS[kind] * 1.1 else human_size(size)
         raise ValidationError(
-            f"{name} is {size}; {KIND_NAMES[kind]} can be up to "
+            f"{name} is {said}; {KIND_NAMES[kind]} can be up to "
             f"{human_size(LIMITS[kind])} (the most any network accepts).",
             field="file",
         )

@@ -21,6 +21,7 @@ from socialmuse.state.forms import field_errors, text
 from socialmuse.state.media_rows import asset_row, upload_result, upload_toast, use_row
 
 PAGE_SIZE = 48
+SNIFF_BYTES = 1024
 ALL = "*"
 """The folder filter meaning every folder ("" is the library's top level)."""
 
@@ -33,8 +34,11 @@ async def upload_files(
     ids: list[int] = []
     for upload in files:
         name = upload.name or "upload"
-        data = await upload.read()
         try:
+            head = await upload.read(SNIFF_BYTES)
+            if upload.size is not None:  # refuse a huge or foreign file before reading it all
+                media_library.check_upload(name, head, size=upload.size)
+            data = head + await upload.read()
             with session_scope() as session:
                 asset = media_library.upload(
                     session,

@@ -83,6 +83,10 @@ def test_limits_per_kind_fit_the_networks(session: Session, person: Person, bran
         up(session, person, brand_id, "poster.png", too_big)
     assert "images can be up to 16 MB" in err.value.message
     assert "poster.png is 16,777,224 bytes" in err.value.message
+    # A door may judge a huge file from its first kilobyte and its announced size.
+    with pytest.raises(ValidationError, match=r"clip\.mp4 is 2 GB; videos can be up to 1 GB"):
+        media_library.check_upload("clip.mp4", mp4()[:1024], size=2 * 1024**3)
+    assert media_library.check_upload("clip.mp4", mp4()[:1024], size=5_000_000) == "video/mp4"
     big_pdf = pdf() + b"\x00" * limits[MediaKind.DOCUMENT]
     with pytest.raises(ValidationError, match=r"PDF documents can be up to 100 MB"):
         up(session, person, brand_id, "deck.pdf", big_pdf)

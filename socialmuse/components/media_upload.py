@@ -52,6 +52,8 @@ def _result(row: Var[dict[str, str]]) -> rx.Component:
             rx.cond(ok, "circle-check", "circle-x"),
             size=16,
             color=rx.cond(ok, rx.color("green", 10), rx.color("red", 10)),
+            flex_shrink="0",
+            margin_top="0.15em",
         ),
         rx.cond(
             ok,

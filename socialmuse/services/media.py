@@ -185,7 +185,7 @@ def local_path(backend_name: str, key: str) -> Path:
     if target.is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.{threading.get_ident()}.part")
+    partial = target.with_name(storage.partial_name(target.name))
     with _fetch_lock, backend.open(key) as source, partial.open("wb") as out:
         while chunk := source.read(storage.CHUNK):
             out.write(chunk)

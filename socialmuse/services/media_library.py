@@ -15,6 +15,7 @@ that has yet to go out cannot be archived or deleted; the refusal names those po
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
@@ -28,9 +29,11 @@ from socialmuse.platforms.base import MediaFile
 from socialmuse.platforms.rules.networks import GIF, MB, RULES
 from socialmuse.services import audit, media, storage
 from socialmuse.services.brands import load_brand
-from socialmuse.services.errors import NotFound, ValidationError
+from socialmuse.services.errors import DomainError, NotFound, ValidationError
 from socialmuse.services.media_probe import PDF, TYPE_LABELS, human_size, sniff
 from socialmuse.services.permissions import Action, Actor, can
+
+logger = logging.getLogger(__name__)
 
 _REAL_NETWORKS = [r.media for p, r in RULES.items() if p is not Platform.SANDBOX]
 # The biggest file of each kind that at least one network accepts: anything larger could
@@ -326,17 +329,25 @@ def upload(
             session.flush()
         used = _usage_counts(session, actor.organization_id, [existing.id or 0])
         return _public(existing, used.get(existing.id or 0, 0), duplicate=True)
-    asset = media.new_asset(
-        organization_id=actor.organization_id,
-        brand_id=brand_id,
-        user_id=actor.user_id,
-        filename=name,
-        data=data,
-        content_type=content_type,
-        alt_text=alt,
-        folder=folder,
-        tags=tag_list,
-    )
+    try:
+        asset = media.new_asset(
+            organization_id=actor.organization_id,
+            brand_id=brand_id,
+            user_id=actor.user_id,
+            filename=name,
+            data=data,
+            content_type=content_type,
+            alt_text=alt,
+            folder=folder,
+            tags=tag_list,
+        )
+    except storage.StorageError:
+        logger.exception("media storage refused an upload")
+        raise DomainError(
+            f"{name} could not be stored: the media storage did not answer. Try again in a "
+            "moment; if it keeps failing, tell your administrator.",
+            field="file",
+        ) from None
     session.add(asset)
     _ensure_folder(session, actor.organization_id, brand_id, folder)
     session.flush()

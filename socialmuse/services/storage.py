@@ -11,6 +11,7 @@ any S3-compatible server (MinIO, Ceph, R2, moto) works through ``SOCIALMUSE_S3_E
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -58,6 +59,11 @@ class Storage(Protocol):
         """A URL anyone may fetch for ``expires_s`` seconds, or None (then SocialMuse serves it)."""
 
 
+def partial_name(name: str) -> str:
+    """A temporary sibling name unique to this process and thread (renamed into place)."""
+    return f".{name}.{os.getpid()}.{threading.get_ident()}.part"
+
+
 def check_key(key: str) -> str:
     """Refuse keys that could escape the storage root (``..``, absolute, empty parts)."""
     parts = key.split("/")
@@ -81,7 +87,7 @@ class LocalStorage:
     def put(self, key: str, data: bytes, *, content_type: str) -> None:
         target = self.path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.{threading.get_ident()}.part")
+        partial = target.with_name(partial_name(target.name))
         partial.write_bytes(data)
         partial.replace(target)
 
@@ -89,7 +95,7 @@ class LocalStorage:
         """Copy a file in without reading it all into memory (large videos)."""
         target = self.path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.{threading.get_ident()}.part")
+        partial = target.with_name(partial_name(target.name))
         shutil.copyfile(source, partial)
         partial.replace(target)
 
@@ -136,16 +142,21 @@ class S3Storage:
         return code in ("404", "NoSuchKey", "NotFound")
 
     def put(self, key: str, data: bytes, *, content_type: str) -> None:
-        self.client.put_object(
-            Bucket=self.bucket, Key=check_key(key), Body=data, ContentType=content_type
-        )
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.put_object(
+                Bucket=self.bucket, Key=check_key(key), Body=data, ContentType=content_type
+            )
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageError(f"S3 refused to store {key}: {exc}") from None
 
     def get(self, key: str) -> bytes:
         with self.open(key) as body:
             return body.read()
 
     def open(self, key: str) -> BinaryIO:
-        from botocore.exceptions import ClientError
+        from botocore.exceptions import BotoCoreError, ClientError
 
         try:
             response = self.client.get_object(Bucket=self.bucket, Key=check_key(key))
@@ -153,6 +164,8 @@ class S3Storage:
             if self._missing(exc):
                 raise MissingObject(key) from None
             raise StorageError(f"S3 refused to read {key}: {exc}") from None
+        except BotoCoreError as exc:
+            raise StorageError(f"S3 did not answer for {key}: {exc}") from None
         body: BinaryIO = response["Body"]
         return body
 
@@ -160,7 +173,7 @@ class S3Storage:
         self.client.delete_object(Bucket=self.bucket, Key=check_key(key))
 
     def _head(self, key: str) -> dict[str, Any] | None:
-        from botocore.exceptions import ClientError
+        from botocore.exceptions import BotoCoreError, ClientError
 
         try:
             head: dict[str, Any] = self.client.head_object(Bucket=self.bucket, Key=check_key(key))
@@ -168,6 +181,8 @@ class S3Storage:
             if self._missing(exc):
                 return None
             raise StorageError(f"S3 refused to describe {key}: {exc}") from None
+        except BotoCoreError as exc:
+            raise StorageError(f"S3 did not answer for {key}: {exc}") from None
         return head
 
     def exists(self, key: str) -> bool:

@@ -24,9 +24,16 @@ from socialmuse.platforms.base import (
 )
 from socialmuse.platforms.registry import overridden
 from socialmuse.services import accounts, media, media_library, posts, publishing, storage
+from socialmuse.services.errors import DomainError
 from socialmuse.settings import SettingsError, get_settings
 from tests.factories import brand, owner
-from tests.services.media_helpers import moto_s3, s3_settings, settings_env, unique_png
+from tests.services.media_helpers import (
+    free_port,
+    moto_s3,
+    s3_settings,
+    settings_env,
+    unique_png,
+)
 
 
 @pytest.fixture(scope="module")
@@ -193,3 +200,17 @@ def test_local_publishing_links_are_signed_api_urls(session: Session, tmp_path: 
     assert (ref.backend, ref.key) == ("local", row.storage_key)
     with pytest.raises(ValueError, match="not in SocialMuse's media storage"):
         media.public_media_url(media.files_from_paths([Path(__file__)])[0])
+
+
+def test_an_unreachable_store_refuses_the_upload_in_plain_words(
+    session: Session, backend: dict[str, str]
+) -> None:
+    person = owner(session)
+    brand_id = brand(session, person)
+    nowhere = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    with settings_env(**s3_settings(nowhere)), pytest.raises(DomainError) as err:
+        media_library.upload(
+            session, actor=person.actor, brand_id=brand_id, filename="a.png", data=unique_png()
+        )
+    assert "a.png could not be stored: the media storage did not answer" in err.value.message
+    assert session.exec(select(MediaAsset)).all() == []

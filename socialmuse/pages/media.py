@@ -46,13 +46,15 @@ def _toolbar() -> rx.Component:
             on_change=State.set_kind,
         ),
         rx.cond(
-            State.tag != "",
-            rx.badge(
-                "Tag: ",
-                State.tag,
-                rx.icon("x", size=12, on_click=State.set_tag(""), cursor="pointer"),
-                id="media-tag-filter",
-                size="2",
+            State.tags.length() > 0,
+            rx.select.root(
+                rx.select.trigger(placeholder="Any tag", id="media-tag", aria_label="Tag"),
+                rx.select.content(
+                    rx.select.item("Any tag", value=ALL),
+                    rx.foreach(State.tags, lambda t: rx.select.item(t, value=t)),
+                ),
+                value=rx.cond(State.tag != "", State.tag, ALL),
+                on_change=State.set_tag,
             ),
         ),
         rx.cond(

@@ -584,6 +584,22 @@ def list_folders(session: Session, *, actor: Actor, brand_id: int) -> list[Media
     return [MediaFolderPublic(name=n, count=counts.get(n, 0)) for n in sorted(names, key=str.lower)]
 
 
+def list_tags(session: Session, *, actor: Actor, brand_id: int) -> list[MediaFolderPublic]:
+    """The tags used in the brand's library (not archived), with how many files carry each."""
+    load_brand(session, actor=actor, brand_id=brand_id, action=Action.BRAND_VIEW)
+    counts: dict[str, int] = {}
+    for tags in session.exec(
+        select(MediaAsset.tags).where(
+            MediaAsset.organization_id == actor.organization_id,
+            MediaAsset.brand_id == brand_id,
+            col(MediaAsset.archived_at).is_(None),
+        )
+    ).all():
+        for tag in tags or ():
+            counts[tag] = counts.get(tag, 0) + 1
+    return [MediaFolderPublic(name=t, count=n) for t, n in sorted(counts.items())]
+
+
 def create_folder(session: Session, *, actor: Actor, brand_id: int, name: str) -> MediaFolderPublic:
     load_brand(session, actor=actor, brand_id=brand_id, action=Action.POST_CREATE)
     folder = _clean_folder(name)

@@ -75,6 +75,7 @@ class MediaState(rx.State):
     tag: str = ""
     show_archived: bool = False
     folders: list[dict[str, str]] = []
+    tags: list[str] = []
     uploads: list[dict[str, str]] = []
     uploading: bool = False
     open_id: str = ""
@@ -107,7 +108,7 @@ class MediaState(rx.State):
 
     def _reload(self, session: Session, actor: Actor) -> None:
         if not self.brand_id:
-            self.assets, self.folders, self.total = [], [], 0
+            self.assets, self.folders, self.tags, self.total = [], [], [], 0
             return
         brand_id = int(self.brand_id)
         page = media_library.list_assets(
@@ -131,6 +132,9 @@ class MediaState(rx.State):
         self.folders = [
             {"name": f.name, "count": str(f.count)}
             for f in media_library.list_folders(session, actor=actor, brand_id=brand_id)
+        ]
+        self.tags = [
+            t.name for t in media_library.list_tags(session, actor=actor, brand_id=brand_id)
         ]
 
     async def _refresh(self) -> None:
@@ -185,7 +189,8 @@ class MediaState(rx.State):
 
     @rx.event
     async def set_tag(self, value: str) -> None:
-        self.tag, self.offset = value, 0
+        """Show files carrying one tag (``*`` or "" for any)."""
+        self.tag, self.offset = ("" if value == ALL else value), 0
         await self._refresh()
 
     @rx.event

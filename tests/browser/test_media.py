@@ -9,7 +9,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from socialmuse import routes
-from tests.browser.people import create_brand, email_for, navigate, sign_up, unique
+from tests.browser.people import choose, create_brand, email_for, navigate, sign_up, unique
 
 pytestmark = pytest.mark.browser
 
@@ -72,6 +72,13 @@ def test_upload_describe_search_and_file_away(page: Page) -> None:
     expect(tile).to_be_visible()
     page.locator("#media-search").fill("croissant")
     page.locator("#media-search").press("Enter")
+    expect(page.locator("#media-no-match")).to_be_visible()
+    page.locator("#media-clear-filters").click()
+    expect(tile).to_be_visible()
+    # Filters: its tag finds it; another kind does not.
+    choose(page, "#media-tag", "storefront")
+    expect(tile).to_be_visible()
+    choose(page, "#media-kind", "Video")
     expect(page.locator("#media-no-match")).to_be_visible()
     page.locator("#media-clear-filters").click()
     expect(tile).to_be_visible()

@@ -176,6 +176,8 @@ def test_search_and_filters(session: Session, person: Person, brand_id: int) -> 
     assert ids(query="sourdough") == [bread.id]  # tags
     assert ids(query="cake lemon") == [cake.id] and ids(query="cake bakery") == []
     assert ids(tag="bakery") == [bread.id] and ids(tag="bake") == []
+    tags = media_library.list_tags(session, actor=person.actor, brand_id=brand_id)
+    assert [(t.name, t.count) for t in tags] == [("bakery", 1), ("sourdough", 1)]
     assert ids(kind="video") == [clip.id]
     assert ids(folder="Videos") == [clip.id] and ids(folder="") == [bread.id, cake.id]
     assert ids(query="100%") == []  # wildcards are searched literally

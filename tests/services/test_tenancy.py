@@ -231,6 +231,9 @@ CROSS_TENANT_CALLS |= {
     "media_library.list_folders": lambda s, w: media_library.list_folders(
         s, actor=w.a.actor, brand_id=w.b_brand
     ),
+    "media_library.list_tags": lambda s, w: media_library.list_tags(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
     "media_library.create_folder": lambda s, w: media_library.create_folder(
         s, actor=w.a.actor, brand_id=w.b_brand, name="Intruder"
     ),

@@ -232,6 +232,18 @@ def assets_media(
     return tuple(media_file(by_id[i]) for i in ids if i in by_id)
 
 
+def target_media(
+    session: Session, *, organization_id: int, post_id: int, media_override: Sequence[int] | None
+) -> tuple[MediaFile, ...]:
+    """What one delivery attaches: its own choice when set, else the post's media.
+
+    ``PostTarget.media_override`` set to ``[]`` means "no media for this account".
+    """
+    if media_override is not None:
+        return assets_media(session, organization_id, media_override)
+    return post_media(session, post_id)
+
+
 # Signed links ---------------------------------------------------------------------------
 
 

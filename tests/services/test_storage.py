@@ -214,3 +214,40 @@ def test_an_unreachable_store_refuses_the_upload_in_plain_words(
         )
     assert "a.png could not be stored: the media storage did not answer" in err.value.message
     assert session.exec(select(MediaAsset)).all() == []
+
+
+def test_a_per_account_media_choice_replaces_the_posts_media(session: Session) -> None:
+    person = owner(session)
+    brand_id = brand(session, person)
+    first, second = unique_png(), unique_png()
+    ids = [
+        media_library.upload(
+            session, actor=person.actor, brand_id=brand_id, filename=f"{n}.png", data=data
+        ).id
+        for n, data in (("first", first), ("second", second))
+    ]
+    account = accounts.connect_sandbox(session, actor=person.actor, brand_id=brand_id, handle="t")
+    post = posts.create_post(
+        session,
+        actor=person.actor,
+        brand_id=brand_id,
+        account_ids=[account.id],
+        text="Hi",
+        now=True,
+    )
+    rows = media_library.load_assets(
+        session, actor=person.actor, brand_id=brand_id, asset_ids=[ids[0]]
+    )
+    media.attach(session, post_id=post.id, assets=rows)
+    org = person.actor.organization_id
+
+    def read(override: list[int] | None) -> list[bytes]:
+        files = media.target_media(
+            session, organization_id=org, post_id=post.id, media_override=override
+        )
+        return [f.path.read_bytes() for f in files]
+
+    assert read(None) == [first]
+    assert read([ids[1], ids[0]]) == [second, first]
+    assert read([]) == []
+    assert read([ids[1], 10_000]) == [second]  # unknown or foreign ids are skipped

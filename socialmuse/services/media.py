@@ -44,6 +44,9 @@ _EXTENSIONS = {
     PDF: ".pdf",
 }
 
+ACCEPTED_TYPES = frozenset(_EXTENSIONS)
+"""Every type the library stores."""
+
 MEDIA_ROUTE = "/api/v1/media"
 # How long links stay valid: pages re-sign on every load; networks fetch within minutes.
 BROWSER_LINK_S = 6 * 3600

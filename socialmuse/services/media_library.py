@@ -30,7 +30,7 @@ from socialmuse.platforms.rules.networks import GIF, MB, RULES
 from socialmuse.services import audit, media, storage
 from socialmuse.services.brands import load_brand
 from socialmuse.services.errors import DomainError, NotFound, ValidationError
-from socialmuse.services.media_probe import PDF, TYPE_LABELS, human_size, sniff
+from socialmuse.services.media_probe import TYPE_LABELS, human_size, sniff
 from socialmuse.services.permissions import Action, Actor, can
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ KIND_NAMES = {
     MediaKind.VIDEO: "videos",
     MediaKind.DOCUMENT: "PDF documents",
 }
-ACCEPTED = frozenset({*media._EXTENSIONS})
+ACCEPTED = media.ACCEPTED_TYPES
 MAX_ALT_TEXT = 1500
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 40
@@ -703,14 +703,3 @@ def media_files(
         media.media_file(a)
         for a in load_assets(session, actor=actor, brand_id=brand_id, asset_ids=asset_ids)
     )
-
-
-__all__ = [
-    "ACCEPTED",
-    "LIMITS",
-    "PDF",
-    "MediaAssetPublic",
-    "MediaFolderPublic",
-    "MediaPage",
-    "PostUse",
-]

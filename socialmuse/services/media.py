@@ -92,13 +92,15 @@ def new_asset(
     alt_text: str = "",
     folder: str = "",
     tags: Sequence[str] = (),
+    strict: bool = True,
 ) -> MediaAsset:
     """Store checked bytes (and their thumbnail) and build the row; the caller adds it.
 
-    Probing happens first, so an unreadable picture is refused before anything is written.
+    Probing happens first, so an unreadable picture is refused before anything is written
+    (``strict``; ``store_file`` keeps what the network rules accepted and gives it a poster).
     Bytes already stored for the organization are not written again.
     """
-    facts = probe(data, content_type, filename)
+    facts = probe(data, content_type, filename, strict=strict)
     sha = hashlib.sha256(data).hexdigest()
     backend = storage.default_storage()
     key = storage_key(organization_id, sha, content_type)
@@ -157,6 +159,7 @@ def store_file(session: Session, *, actor: Actor, brand_id: int, file: MediaFile
         data=data,
         content_type=file.content_type,
         alt_text=file.alt_text,
+        strict=False,
     )
     session.add(asset)
     session.flush()
@@ -220,31 +223,18 @@ def post_media(session: Session, post_id: int) -> tuple[MediaFile, ...]:
     return tuple(media_file(a) for a in rows)
 
 
-def assets_media(
-    session: Session, organization_id: int, ids: Sequence[int]
-) -> tuple[MediaFile, ...]:
-    """Media named by id (a target's ``media_override``), in the given order, own org only."""
-    if not ids:
-        return ()
-    rows = session.exec(
-        select(MediaAsset).where(
-            col(MediaAsset.id).in_(list(ids)), MediaAsset.organization_id == organization_id
-        )
-    ).all()
-    by_id = {a.id: a for a in rows}
-    return tuple(media_file(by_id[i]) for i in ids if i in by_id)
+def asset_files(session: Session, asset_ids: Sequence[int]) -> tuple[MediaFile, ...]:
+    """Library assets by id, in the given order (a per-network media override).
 
-
-def target_media(
-    session: Session, *, organization_id: int, post_id: int, media_override: Sequence[int] | None
-) -> tuple[MediaFile, ...]:
-    """What one delivery attaches: its own choice when set, else the post's media.
-
-    ``PostTarget.media_override`` set to ``[]`` means "no media for this account".
+    Callers have already scoped the ids to the organization (they come from its own rows).
     """
-    if media_override is not None:
-        return assets_media(session, organization_id, media_override)
-    return post_media(session, post_id)
+    if not asset_ids:
+        return ()
+    found = {
+        a.id: a
+        for a in session.exec(select(MediaAsset).where(col(MediaAsset.id).in_(list(asset_ids))))
+    }
+    return tuple(media_file(found[i]) for i in asset_ids if i in found)
 
 
 # Signed links ---------------------------------------------------------------------------

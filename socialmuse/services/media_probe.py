@@ -180,10 +180,34 @@ def poster(label: str, filename: str, details: list[str]) -> bytes:
     return _jpeg(image)
 
 
-def probe(data: bytes, content_type: str, filename: str) -> Probe:
-    """Dimensions, duration and a thumbnail for any supported type."""
+def _undecodable_image(data: bytes, content_type: str, filename: str) -> Probe:
+    """The header's size (when it gives one) and a poster, for an image Pillow cannot decode."""
+    width = height = None
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        pass
+    details = [human_size(len(data))]
+    if width and height:
+        details.append(f"{width}×{height}")
+    label = f"{TYPE_LABELS.get(content_type, 'Image')} image"
+    return Probe(width, height, None, poster(label, filename, details))
+
+
+def probe(data: bytes, content_type: str, filename: str, *, strict: bool = True) -> Probe:
+    """Dimensions, duration and a thumbnail for any supported type.
+
+    ``strict``: an image that does not decode is refused (the library's door); otherwise it
+    gets a poster, for doors that checked the file against the network's rules already.
+    """
     if content_type.startswith("image/"):
-        return probe_image(data, filename)
+        try:
+            return probe_image(data, filename)
+        except ValidationError:
+            if strict:
+                raise
+            return _undecodable_image(data, content_type, filename)
     label = TYPE_LABELS.get(content_type, "File")
     if content_type.startswith("video/"):
         width, height, duration = probe_mp4(data)

@@ -312,3 +312,18 @@ def test_brand_scope_limits_the_library(session: Session, person: Person, brand_
     assert media_library.get_asset(session, actor=mate.actor, asset_id=mine.id).filename == (
         "mine.png"
     )
+
+
+def test_posts_keep_a_picture_the_library_would_refuse(
+    session: Session, person: Person, brand_id: int, tmp_path: Path
+) -> None:
+    """Posts and imports checked files against the network's rules already; a picture Pillow
+    cannot decode is stored for them with a poster instead of a thumbnail."""
+    from socialmuse.platforms.base import MediaFile
+
+    cut = tmp_path / "cut.png"
+    cut.write_bytes(png(30, 20)[:60])
+    file = MediaFile(path=cut, content_type="image/png", size_bytes=60)
+    asset = media.store_file(session, actor=person.actor, brand_id=brand_id, file=file)
+    assert (asset.width, asset.height) == (30, 20)  # from the header
+    assert thumbnail(asset.id or 0, session).size == (480, 270)  # a poster

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from sqlmodel import Session, select
 
-from socialmuse.models import MediaAsset
+from socialmuse.models import MediaAsset, Post, PostTarget
 from socialmuse.models.enums import Platform, TargetStatus
 from socialmuse.platforms.base import (
     AccountContext,
@@ -216,7 +216,7 @@ def test_an_unreachable_store_refuses_the_upload_in_plain_words(
     assert session.exec(select(MediaAsset)).all() == []
 
 
-def test_a_per_account_media_choice_replaces_the_posts_media(session: Session) -> None:
+def test_a_per_account_media_choice_replaces_the_posts_media(session: Session, on_s3: str) -> None:
     person = owner(session)
     brand_id = brand(session, person)
     first, second = unique_png(), unique_png()
@@ -227,7 +227,7 @@ def test_a_per_account_media_choice_replaces_the_posts_media(session: Session) -
         for n, data in (("first", first), ("second", second))
     ]
     account = accounts.connect_sandbox(session, actor=person.actor, brand_id=brand_id, handle="t")
-    post = posts.create_post(
+    created = posts.create_post(
         session,
         actor=person.actor,
         brand_id=brand_id,
@@ -238,16 +238,15 @@ def test_a_per_account_media_choice_replaces_the_posts_media(session: Session) -
     rows = media_library.load_assets(
         session, actor=person.actor, brand_id=brand_id, asset_ids=[ids[0]]
     )
-    media.attach(session, post_id=post.id, assets=rows)
-    org = person.actor.organization_id
+    media.attach(session, post_id=created.id, assets=rows)
+    post = session.get(Post, created.id)
+    target = session.exec(select(PostTarget).where(PostTarget.post_id == created.id)).one()
+    assert post is not None
 
     def read(override: list[int] | None) -> list[bytes]:
-        files = media.target_media(
-            session, organization_id=org, post_id=post.id, media_override=override
-        )
-        return [f.path.read_bytes() for f in files]
+        target.media_override = override
+        return [f.path.read_bytes() for f in posts.content_of(session, post, target).media]
 
-    assert read(None) == [first]
+    assert read(None) == [first]  # read back from S3 through the local cache
     assert read([ids[1], ids[0]]) == [second, first]
     assert read([]) == []
-    assert read([ids[1], 10_000]) == [second]  # unknown or foreign ids are skipped

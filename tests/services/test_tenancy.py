@@ -34,12 +34,17 @@ from socialmuse.services import (
     accounts,
     audit,
     brands,
+    csv_export,
+    csv_import,
+    demo_calendar,
     media,
     media_library,
     oauth_choices,
     oauth_connect,
     organizations,
+    post_editing,
     posts,
+    tags,
     team,
 )
 from socialmuse.services.errors import NotFound, PermissionDenied
@@ -94,6 +99,11 @@ def world(session: Session) -> World:
 
 
 Call = Callable[[Session, World], Any]
+
+
+def _b_csv(w: World) -> str:
+    """A CSV that would schedule a post on B's account."""
+    return ",".join(csv_import.HEADER) + f"\n2030-05-01,09:30,{w.b_account},Hijack,,,,\n"
 
 
 def _b_pending(w: World) -> str:
@@ -176,6 +186,44 @@ CROSS_TENANT_CALLS: dict[str, Call] = {
     "posts.get_post": lambda s, w: posts.get_post(s, actor=w.a.actor, post_id=w.b_post),
     "posts.list_posts": lambda s, w: posts.list_posts(s, actor=w.a.actor, brand_id=w.b_brand),
     "posts.retry_target": lambda s, w: posts.retry_target(s, actor=w.a.actor, target_id=w.b_target),
+    "post_editing.load_post": lambda s, w: post_editing.load_post(
+        s, actor=w.a.actor, post_id=w.b_post, action=Action.BRAND_VIEW
+    ),
+    "post_editing.save_post": lambda s, w: post_editing.save_post(
+        s,
+        actor=w.a.actor,
+        draft=post_editing.PostDraft(brand_id=w.b_brand, text="x", account_ids=[w.b_account]),
+    ),
+    "post_editing.save_post(existing)": lambda s, w: post_editing.save_post(
+        s,
+        actor=w.a.actor,
+        post_id=w.b_post,
+        draft=post_editing.PostDraft(brand_id=w.b_brand, text="x"),
+    ),
+    "post_editing.schedule_post": lambda s, w: post_editing.schedule_post(
+        s, actor=w.a.actor, post_id=w.b_post, now=True
+    ),
+    "post_editing.publish_now": lambda s, w: post_editing.publish_now(
+        s, actor=w.a.actor, post_id=w.b_post
+    ),
+    "post_editing.unschedule_post": lambda s, w: post_editing.unschedule_post(
+        s, actor=w.a.actor, post_id=w.b_post
+    ),
+    "csv_import.preview_import": lambda s, w: csv_import.preview_import(
+        s, actor=w.a.actor, brand_id=w.b_brand, data=_b_csv(w)
+    ),
+    "csv_import.run_import": lambda s, w: csv_import.run_import(
+        s, actor=w.a.actor, brand_id=w.b_brand, data=_b_csv(w)
+    ),
+    "csv_export.list_brand_posts": lambda s, w: csv_export.list_brand_posts(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "csv_export.export_posts_csv": lambda s, w: csv_export.export_posts_csv(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "demo_calendar.seed_demo_calendar": lambda s, w: demo_calendar.seed_demo_calendar(
+        s, actor=w.a.actor, brand_ids=[w.b_brand]
+    ),
 }
 
 
@@ -273,6 +321,8 @@ OWN_ORG_CALLS: dict[str, Call] = {
         s, actor=w.a.actor, name="A2"
     ),
     "audit.list_events": lambda s, w: audit.list_events(s, actor=w.a.actor),
+    "tags.list_tags": lambda s, w: tags.list_tags(s, actor=w.a.actor),
+    "tags.ensure_tags": lambda s, w: tags.ensure_tags(s, actor=w.a.actor, names=["secret"]),
 }
 
 # Functions taking an actor that cannot name another tenant's data by construction.
@@ -286,6 +336,7 @@ NOT_TENANT_ADDRESSABLE = {
     "permissions.grantable_roles",
     "permissions.check_grant",
     "permissions.may_manage_member",
+    "approval_policy.needs_approval",  # a pure rule over a brand the caller already loaded
 }
 
 

@@ -12,8 +12,9 @@ Contract for pages embedding ``components.media_picker``:
   ``kind``...) for chips; ``confirmed_version`` increases on every confirm.
 - ``remove(asset_id)`` drops one confirmed asset, ``clear`` empties the selection (call it
   when a post is saved or the brand changes), ``preselect(ids)`` loads a saved post's media.
-- Attach with ``services.media_library.load_assets(..., asset_ids=selected_ids)`` and
-  ``services.media.attach``; check network rules with ``media_library.media_files``.
+- Save them as the post's media with ``post_editing.save_post(PostDraft(media_ids=
+  selected_ids, ...))`` (or ``media_library.load_assets`` + ``media.attach``); check network
+  rules with ``media_library.media_files``.
 """
 
 from __future__ import annotations

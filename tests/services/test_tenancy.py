@@ -40,6 +40,7 @@ from socialmuse.services import (
     demo_calendar,
     guardrails,
     media,
+    media_library,
     oauth_choices,
     oauth_connect,
     organizations,
@@ -262,6 +263,80 @@ CROSS_TENANT_CALLS: dict[str, Call] = {
         s, actor=w.a.actor, brand_ids=[w.b_brand]
     ),
 }
+
+
+def _b_asset(s: Session, w: World) -> int:
+    """A picture in B's library (stored directly: no audit event, so counts stay put)."""
+    from tests.services.media_helpers import png
+
+    asset = media.new_asset(
+        organization_id=w.b.actor.organization_id,
+        brand_id=w.b_brand,
+        user_id=w.b.actor.user_id,
+        filename="b-secret.png",
+        data=png(),
+        content_type="image/png",
+        folder="B folder",
+    )
+    s.add(asset)
+    s.flush()
+    return asset.id or 0
+
+
+CROSS_TENANT_CALLS |= {
+    "media_library.upload": lambda s, w: media_library.upload(
+        s, actor=w.a.actor, brand_id=w.b_brand, filename="x.png", data=b"\x89PNG\r\n\x1a\n"
+    ),
+    "media_library.get_asset": lambda s, w: media_library.get_asset(
+        s, actor=w.a.actor, asset_id=_b_asset(s, w)
+    ),
+    "media_library.list_assets": lambda s, w: media_library.list_assets(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "media_library.update_asset": lambda s, w: media_library.update_asset(
+        s, actor=w.a.actor, asset_id=_b_asset(s, w), alt_text="hacked"
+    ),
+    "media_library.move_assets": lambda s, w: media_library.move_assets(
+        s, actor=w.a.actor, asset_ids=[_b_asset(s, w)], folder="mine now"
+    ),
+    "media_library.asset_usage": lambda s, w: media_library.asset_usage(
+        s, actor=w.a.actor, asset_id=_b_asset(s, w)
+    ),
+    "media_library.usage_count": lambda s, w: media_library.usage_count(
+        s, actor=w.a.actor, asset_id=_b_asset(s, w)
+    ),
+    "media_library.archive_asset": lambda s, w: media_library.archive_asset(
+        s, actor=w.a.actor, asset_id=_b_asset(s, w)
+    ),
+    "media_library.restore_asset": lambda s, w: media_library.restore_asset(
+        s, actor=w.a.actor, asset_id=_b_asset(s, w)
+    ),
+    "media_library.delete_asset": lambda s, w: media_library.delete_asset(
+        s, actor=w.a.actor, asset_id=_b_asset(s, w)
+    ),
+    "media_library.list_folders": lambda s, w: media_library.list_folders(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "media_library.list_tags": lambda s, w: media_library.list_tags(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "media_library.create_folder": lambda s, w: media_library.create_folder(
+        s, actor=w.a.actor, brand_id=w.b_brand, name="Intruder"
+    ),
+    "media_library.rename_folder": lambda s, w: media_library.rename_folder(
+        s, actor=w.a.actor, brand_id=w.b_brand, name="B folder", new_name="Mine"
+    ),
+    "media_library.delete_folder": lambda s, w: media_library.delete_folder(
+        s, actor=w.a.actor, brand_id=w.b_brand, name="B folder"
+    ),
+    "media_library.load_assets": lambda s, w: media_library.load_assets(
+        s, actor=w.a.actor, brand_id=w.b_brand, asset_ids=[_b_asset(s, w)]
+    ),
+    "media_library.media_files": lambda s, w: media_library.media_files(
+        s, actor=w.a.actor, brand_id=w.b_brand, asset_ids=[_b_asset(s, w)]
+    ),
+}
+
 
 # Functions that work on "the actor's own organization": called with A's real actor, their
 # result must not mention anything of B (and writes must land in A).

@@ -51,7 +51,7 @@ from socialmuse.models import (
 )
 from socialmuse.models.enums import Platform, PostStatus, Role
 from socialmuse.platforms.registry import NetworkNotAvailable, adapter_for
-from socialmuse.services import audit, notifications
+from socialmuse.services import audit, media, notifications
 from socialmuse.services.accounts import PLATFORM_LABELS
 from socialmuse.services.approval_policy import (
     approver_roles,
@@ -165,6 +165,8 @@ class ReviewMedia(BaseModel):
     filename: str
     kind: str
     alt_text: str
+    url: str  # signed and expiring, like every media link shown in a browser
+    thumbnail_url: str
 
 
 class ReviewVariant(BaseModel):
@@ -995,10 +997,16 @@ def _media(session: Session, post: Post) -> list[ReviewMedia]:
 
 
 def _media_public(asset: MediaAsset) -> ReviewMedia:
-    return ReviewMedia(filename=asset.filename, kind=str(asset.kind), alt_text=asset.alt_text)
+    return ReviewMedia(
+        filename=asset.filename,
+        kind=str(asset.kind),
+        alt_text=asset.alt_text,
+        url=media.asset_url(asset),
+        thumbnail_url=media.thumbnail_url(asset),
+    )
 
 
-def _variants(session: Session, post: Post, media: list[ReviewMedia]) -> list[ReviewVariant]:
+def _variants(session: Session, post: Post, shared: list[ReviewMedia]) -> list[ReviewVariant]:
     rows = session.exec(
         select(PostTarget, SocialAccount)
         .join(SocialAccount, col(SocialAccount.id) == col(PostTarget.social_account_id))
@@ -1007,7 +1015,7 @@ def _variants(session: Session, post: Post, media: list[ReviewMedia]) -> list[Re
     ).all()
     variants = []
     for target, account in rows:
-        own_media = media
+        own_media = shared
         if target.media_override is not None:
             found = {
                 a.id: a
@@ -1032,7 +1040,7 @@ def _variants(session: Session, post: Post, media: list[ReviewMedia]) -> list[Re
 
 
 def _review_view(session: Session, link: ReviewLink, post: Post, brand: Brand) -> ReviewView:
-    media = _media(session, post)
+    files = _media(session, post)
     in_review = post.status == PostStatus.IN_REVIEW
     return ReviewView(
         post_id=post.id or 0,
@@ -1044,8 +1052,8 @@ def _review_view(session: Session, link: ReviewLink, post: Post, brand: Brand) -
         text=post.text,
         thread=list(post.thread_parts),
         first_comment=post.first_comment,
-        media=media,
-        variants=_variants(session, post, media),
+        media=files,
+        variants=_variants(session, post, files),
         scheduled_at=post.scheduled_at,
         reviewer_name=link.reviewer_name,
         expires_at=link.expires_at,

@@ -50,7 +50,6 @@ from socialmuse.models import (
     utcnow,
 )
 from socialmuse.models.enums import Platform, PostStatus, Role
-from socialmuse.platforms.registry import NetworkNotAvailable, adapter_for
 from socialmuse.services import audit, media, notifications
 from socialmuse.services.accounts import PLATFORM_LABELS
 from socialmuse.services.approval_policy import (
@@ -62,14 +61,7 @@ from socialmuse.services.approval_policy import (
 from socialmuse.services.errors import NotFound, PermissionDenied, ValidationError
 from socialmuse.services.identity import clean_name
 from socialmuse.services.permissions import ROLE_RANK, Action, Actor, can
-from socialmuse.services.post_editing import (
-    _accounts,
-    _check_guardrails,
-    _unsent_targets,
-    load_post,
-    schedule_post,
-)
-from socialmuse.services.posts import content_of
+from socialmuse.services.post_editing import check_publishable, load_post, schedule_post
 from socialmuse.services.secrets import new_token, token_digest
 from socialmuse.settings import get_settings
 
@@ -637,30 +629,6 @@ def eligible_approvers(session: Session, brand: Brand, role: Role) -> list[int]:
     ).all():
         scopes.setdefault(membership_id, set()).add(brand_id)
     return [u for m, u in wanted if m not in scopes or brand.id in scopes[m]]
-
-
-def check_publishable(session: Session, *, actor: Actor, post: Post, brand: Brand) -> None:
-    """The checks scheduling runs, run before review so approvers only see sendable posts."""
-    targets = _unsent_targets(session, post)
-    if not targets:
-        raise ValidationError("Choose at least one account to post to.", field="account_ids")
-    accounts = _accounts(
-        session, actor, post.brand_id, [t.social_account_id for t in targets], strict=True
-    )
-    by_id = {a.id: a for a in accounts}
-    problems: list[str] = []
-    for target in targets:
-        account = by_id[target.social_account_id]
-        platform = Platform(account.platform)
-        content = content_of(session, post, target)
-        try:
-            found = adapter_for(platform).validate(content)
-        except NetworkNotAvailable as exc:
-            raise ValidationError(str(exc), field="account_ids") from None
-        problems += [f"{PLATFORM_LABELS[platform]} (@{account.handle}): {p.message}" for p in found]
-        _check_guardrails(brand, [content.text, *content.thread, content.first_comment or ""])
-    if problems:
-        raise ValidationError(" ".join(problems), field="text")
 
 
 def _approval_refusal(session: Session, actor: Actor, post: Post, brand: Brand) -> str:

@@ -25,6 +25,17 @@ from socialmuse.models.enums import (
     TargetStatus,
 )
 from socialmuse.models.links import LinkClick, ShortLink
+from socialmuse.models.metrics import (
+    AccountMetricSchedule,
+    AccountMetricSnapshot,
+    Competitor,
+    CompetitorSnapshot,
+    MetricDaily,
+    MilestoneAlert,
+    PostMetricLatest,
+    PostMetricSchedule,
+    PostMetricSnapshot,
+)
 from socialmuse.models.planning import EvergreenRule, PostingSlot, Snippet
 from socialmuse.models.tenancy import (
     AuthSession,
@@ -38,12 +49,16 @@ from socialmuse.models.tenancy import (
 __all__ = [
     "AIProviderConfig",
     "AIUsage",
+    "AccountMetricSchedule",
+    "AccountMetricSnapshot",
     "AccountStatus",
     "AttemptOutcome",
     "AuditEvent",
     "AuthSession",
     "Brand",
     "Campaign",
+    "Competitor",
+    "CompetitorSnapshot",
     "EvergreenRule",
     "Invitation",
     "LinkClick",
@@ -51,12 +66,17 @@ __all__ = [
     "MediaKind",
     "Membership",
     "MembershipBrand",
+    "MetricDaily",
+    "MilestoneAlert",
     "Notification",
     "Organization",
     "Platform",
     "Post",
     "PostComment",
     "PostMedia",
+    "PostMetricLatest",
+    "PostMetricSchedule",
+    "PostMetricSnapshot",
     "PostReview",
     "PostStatus",
     "PostTag",

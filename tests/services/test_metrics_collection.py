@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -97,7 +98,7 @@ def _snapshots(session: Session, target_id: int) -> list[PostMetricSnapshot]:
 def test_cadence_decays_from_an_hour_to_weekly_until_ninety_days() -> None:
     hours = [c.total_seconds() / 3600 for c in mc.CADENCE]
     assert hours[:5] == [1, 6, 24, 72, 168]
-    assert all(b - a == 168 for a, b in zip(hours[4:-2], hours[5:-1], strict=True))
+    assert all(b - a == 168 for a, b in itertools.pairwise(hours[4:-1]))
     assert hours[-1] == 90 * 24
 
 
@@ -201,7 +202,7 @@ def test_a_step_failing_again_and_again_is_skipped_not_lost(session: Session) ->
 
 
 def test_expired_auth_flags_the_account_and_keeps_collecting_later(session: Session) -> None:
-    acct, target_id = _world(session)
+    acct, _target_id = _world(session)
     fake = Scripted([AuthExpired("token revoked", code="invalid_token", http_status=401)])
     with overridden(Platform.SANDBOX, fake):
         at = T0 + timedelta(hours=1)

@@ -11,6 +11,7 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,12 @@ from socialmuse.models.enums import Platform, Role
 from socialmuse.platforms.base import ConnectedAccount, MediaFile
 from socialmuse.services import (
     accounts,
+    analytics,
     audit,
     brands,
+    competitors,
     media,
+    milestones,
     oauth_choices,
     oauth_connect,
     organizations,
@@ -175,6 +179,75 @@ CROSS_TENANT_CALLS: dict[str, Call] = {
     "posts.get_post": lambda s, w: posts.get_post(s, actor=w.a.actor, post_id=w.b_post),
     "posts.list_posts": lambda s, w: posts.list_posts(s, actor=w.a.actor, brand_id=w.b_brand),
     "posts.retry_target": lambda s, w: posts.retry_target(s, actor=w.a.actor, target_id=w.b_target),
+}
+
+
+def _b_competitor(s: Session, w: World) -> int:
+    """A competitor B tracks (created inside the call, rolled back with it)."""
+    from socialmuse.models.metrics import Competitor
+
+    row = Competitor(
+        organization_id=w.b.actor.organization_id,
+        brand_id=w.b_brand,
+        platform="mastodon",
+        handle="rival",
+        external_id="1",
+    )
+    s.add(row)
+    s.flush()
+    return row.id or 0
+
+
+_RANGE = {"start": date(2026, 1, 1), "end": date(2026, 1, 31)}
+
+
+def _b_range_view(name: str) -> Call:
+    """An analytics view over B's brand for one month."""
+
+    def call(s: Session, w: World) -> Any:
+        return getattr(analytics, name)(s, actor=w.a.actor, brand_id=w.b_brand, **_RANGE)
+
+    return call
+
+
+CROSS_TENANT_CALLS |= {
+    f"analytics.{name}": _b_range_view(name)
+    for name in (
+        "summary",
+        "engagement_over_time",
+        "network_comparison",
+        "follower_growth",
+        "top_posts",
+        "hashtag_performance",
+        "campaign_performance",
+    )
+}
+CROSS_TENANT_CALLS |= {
+    "analytics.best_times": lambda s, w: analytics.best_times(
+        s, actor=w.a.actor, account_id=w.b_account
+    ),
+    "analytics.upcoming_posts": lambda s, w: analytics.upcoming_posts(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "analytics.failing_targets": lambda s, w: analytics.failing_targets(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "analytics.accounts_needing_reconnection": lambda s, w: analytics.accounts_needing_reconnection(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "competitors.add_competitor": lambda s, w: competitors.add_competitor(
+        s, actor=w.a.actor, brand_id=w.b_brand, platform="mastodon", handle="rival"
+    ),
+    "competitors.remove_competitor": lambda s, w: competitors.remove_competitor(
+        s, actor=w.a.actor, competitor_id=_b_competitor(s, w)
+    ),
+    "competitors.list_competitors": lambda s, w: competitors.list_competitors(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "competitors.compare": lambda s, w: competitors.compare(s, actor=w.a.actor, brand_id=w.b_brand),
+    "milestones.list_alerts": lambda s, w: milestones.list_alerts(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
 }
 
 # Functions that work on "the actor's own organization": called with A's real actor, their

@@ -64,6 +64,13 @@ class Settings(BaseSettings):
     threads_app_secret: str = Field(default="", repr=False)
     session_days: int = Field(default=14, ge=1, description="absolute lifetime of a login")
     invitation_days: int = Field(default=7, ge=1)
+    # Outgoing mail (scheduled reports, milestone alerts); empty host: email is off.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: str = Field(default="", repr=False)
+    smtp_starttls: bool = True
+    smtp_from: str = "SocialMuse <socialmuse@localhost>"
 
     @field_validator("data_dir")
     @classmethod

@@ -37,6 +37,7 @@ from socialmuse.models.metrics import (
     PostMetricSnapshot,
 )
 from socialmuse.models.planning import EvergreenRule, PostingSlot, Snippet
+from socialmuse.models.reports import ReportSchedule
 from socialmuse.models.tenancy import (
     AuthSession,
     Invitation,
@@ -83,6 +84,7 @@ __all__ = [
     "PostTarget",
     "PostingSlot",
     "PublishAttempt",
+    "ReportSchedule",
     "ReviewLink",
     "Role",
     "ShortLink",

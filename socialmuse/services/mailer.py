@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from sqlmodel import Session
+
 from socialmuse.settings import Settings, get_settings
 
 TIMEOUT_S = 30
@@ -130,3 +132,40 @@ def parse_recipients(value: str | Sequence[str]) -> list[str]:
             if address and address.lower() not in {a.lower() for a in out}:
                 out.append(address)
     return out
+
+
+def send_milestone_emails(session: Session, *, limit: int = 50) -> tuple[int, list[str]]:
+    """Mail the milestone alerts not yet emailed (``services.milestones.pending_emails``).
+
+    Each alert goes to the brand's members who have an email address; once accepted, every
+    unsent alert of the same subject is marked, so a jump past three thresholds is one
+    email. A refused send leaves the alert pending for the next pass. Returns how many
+    emails went out and the errors of those that did not.
+    """
+    from socialmuse.services import milestones
+
+    if not is_configured():
+        return 0, []
+    base_url = get_settings().base_url
+    sent, errors = 0, []
+    for pending in milestones.pending_emails(session, limit=limit):
+        ids = milestones.alert_ids_for(session, pending.alert_id)
+        if not pending.recipients:
+            milestones.mark_emailed(session, ids)  # nobody to tell: do not retry forever
+            continue
+        link = f"\n\nSee it in SocialMuse: {base_url}{pending.link}" if pending.link else ""
+        try:
+            send(
+                Email(
+                    to=pending.recipients,
+                    subject=pending.subject,
+                    body=f"{pending.body}{link}\n",
+                )
+            )
+        except MailError as exc:
+            errors.append(exc.message)
+            continue
+        milestones.mark_emailed(session, ids)
+        session.commit()
+        sent += 1
+    return sent, errors

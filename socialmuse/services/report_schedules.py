@@ -26,11 +26,12 @@ from sqlmodel import Session, col, select
 from socialmuse.models import Brand, utcnow
 from socialmuse.models.enums import Role
 from socialmuse.models.reports import ReportSchedule
-from socialmuse.services import audit
+from socialmuse.services import audit, mailer
 from socialmuse.services.brands import Action, load_brand
 from socialmuse.services.errors import NotFound, ValidationError
-from socialmuse.services.mailer import parse_recipients
+from socialmuse.services.mailer import Attachment, Email, parse_recipients
 from socialmuse.services.permissions import Actor
+from socialmuse.settings import Settings
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 FREQUENCIES = ("weekly", "monthly")
@@ -454,3 +455,68 @@ def record_failure(
     schedule.next_run_at = now + retry_delay(schedule.failures)
     session.add(schedule)
     session.flush()
+
+
+# ---------------------------------------------------------------- delivery
+
+
+class Delivery(BaseModel):
+    schedule_id: int
+    status: str  # "sent" | "failed" | "gone"
+    error: str | None = None
+
+
+def deliver(
+    session: Session,
+    *,
+    schedule_id: int,
+    run_at: datetime,
+    now: datetime | None = None,
+    settings: Settings | None = None,
+) -> Delivery:
+    """Build the claimed run's report and mail it; record the outcome on the schedule.
+
+    The period comes from the scheduled occurrence (``run_at``), not from the moment the
+    send finally works, so a report retried after an SMTP outage covers the same days.
+    """
+    from socialmuse.services import reports
+
+    schedule = session.get(ReportSchedule, schedule_id)
+    if schedule is None:
+        return Delivery(schedule_id=schedule_id, status="gone")
+    brand = session.get(Brand, schedule.brand_id)
+    if brand is None or brand.archived_at is not None:
+        session.delete(schedule)
+        session.flush()
+        return Delivery(schedule_id=schedule_id, status="gone")
+    start, end = report_period(schedule.frequency, run_at, brand.timezone)
+    actor = job_actor(schedule)
+    data = reports.build_report(
+        session, actor=actor, brand_id=schedule.brand_id, start=start, end=end
+    )
+    name = reports.base_filename(data)
+    if schedule.format == "pdf":
+        attachment = Attachment(f"{name}.pdf", "application/pdf", reports.pdf_report(data))
+    else:
+        attachment = Attachment(f"{name}.zip", "application/zip", reports.csv_zip(data))
+    kpis = "\n".join(
+        f"  {k.label}: {reports.format_number(k.value, '%' if k.key == 'engagement_rate' else '')}"
+        for k in data.summary.kpis()
+    )
+    email = Email(
+        to=tuple(str(r) for r in schedule.recipients),
+        subject=f"{brand.name}: {schedule.name} ({start:%d %b} to {end:%d %b %Y})",
+        body=(
+            f"{brand.name}, {start:%d %b %Y} to {end:%d %b %Y} ({brand.timezone}).\n\n"
+            f"{kpis}\n\nThe full report is attached ({attachment.filename}).\n"
+        ),
+        attachments=(attachment,),
+    )
+    now = now or utcnow()
+    try:
+        mailer.send(email, settings=settings)
+    except mailer.MailError as exc:
+        record_failure(session, schedule, error=exc.message, now=now)
+        return Delivery(schedule_id=schedule_id, status="failed", error=exc.message)
+    record_success(session, schedule, now=now)
+    return Delivery(schedule_id=schedule_id, status="sent")

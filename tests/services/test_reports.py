@@ -17,13 +17,12 @@ from PIL import Image
 from sqlmodel import Session
 
 from socialmuse.models import Brand, Campaign
-from socialmuse.models.enums import Platform
+from socialmuse.models.enums import Platform, Role
 from socialmuse.models.reports import ReportSchedule
 from socialmuse.platforms.base import PostMetrics
 from socialmuse.services import analytics, report_schedules, reports
 from socialmuse.services.errors import PermissionDenied, ValidationError
 from socialmuse.services.report_schedules import ScheduleInput
-from socialmuse.models.enums import Role
 from tests.factories import Person, brand, owner, teammate
 from tests.services.analytics_helpers import account, audience, published
 
@@ -56,7 +55,7 @@ def world(session: Session) -> World:
         session,
         x,
         paris(date(2026, 3, 10), 10),
-        text="#Coffee time, with \"quotes\", commas",
+        text='#Coffee time, with "quotes", commas',
         metrics=PostMetrics(impressions=1000, likes=40, comments=5, shares=5),
         campaign_id=campaign.id,
     )
@@ -87,9 +86,7 @@ def _csv(data: bytes) -> list[dict[str, str]]:
 
 def test_csv_tables_equal_the_service_numbers(session: Session, world: World) -> None:
     actor = world.person.actor
-    summary = analytics.summary(
-        session, actor=actor, brand_id=world.brand_id, start=START, end=END
-    )
+    summary = analytics.summary(session, actor=actor, brand_id=world.brand_id, start=START, end=END)
     exported = reports.export(
         session, actor=actor, brand_id=world.brand_id, start=START, end=END, format="csv"
     )
@@ -307,9 +304,12 @@ def test_schedule_form_is_checked(session: Session, world: World) -> None:
     member = teammate(session, world.person, role=Role.TEAM_MEMBER)
     with pytest.raises(PermissionDenied):
         report_schedules.delete_schedule(session, actor=member.actor, schedule_id=created.id)
-    assert [s.id for s in report_schedules.list_schedules(
-        session, actor=member.actor, brand_id=world.brand_id
-    )] == [created.id]
+    assert [
+        s.id
+        for s in report_schedules.list_schedules(
+            session, actor=member.actor, brand_id=world.brand_id
+        )
+    ] == [created.id]
 
 
 def test_each_run_is_claimed_exactly_once(session: Session, world: World) -> None:

@@ -17,6 +17,7 @@ import typer
 from socialmuse.cli_analytics import analytics_app
 from socialmuse.cli_common import JsonFlag, emit, unit_of_work
 from socialmuse.cli_posts import accounts_app, posts_app, publish_due
+from socialmuse.cli_reports import reports_app
 from socialmuse.cli_validate import validate
 from socialmuse.db import DatabaseUnavailable, migrate
 from socialmuse.services import auth, brands, demo
@@ -34,6 +35,7 @@ app.add_typer(brands_app, name="brands")
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(posts_app, name="posts")
 app.add_typer(analytics_app, name="analytics")
+app.add_typer(reports_app, name="reports")
 app.command("publish-due")(publish_due)
 app.command("validate")(validate)
 T = TypeVar("T")

@@ -148,7 +148,7 @@ def test_a_refusing_server_fails_the_run_and_it_is_retried(
     (message,) = inbox.messages
     # The retry reports the same week the failed run was for.
     assert "(16 Mar to 22 Mar 2026)" in message["Subject"]
-    attachment = [p for p in message.walk() if p.get_filename()][0]
+    attachment = next(p for p in message.walk() if p.get_filename())
     assert attachment.get_filename() == "bakery-2026-03-16-2026-03-22.zip"
     refreshed = session.get(ReportSchedule, schedule_id)
     assert refreshed is not None and refreshed.failures == 0 and refreshed.last_error is None

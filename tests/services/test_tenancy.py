@@ -250,6 +250,73 @@ CROSS_TENANT_CALLS |= {
     ),
 }
 
+
+def _b_schedule(s: Session, w: World) -> int:
+    """A weekly report schedule of B's brand (inserted directly: no audit event of B's)."""
+    from socialmuse.models import ReportSchedule, utcnow
+
+    row = ReportSchedule(
+        organization_id=w.b.actor.organization_id,
+        brand_id=w.b_brand,
+        frequency="weekly",
+        recipients=["b-boss@example.com"],
+        format="pdf",
+        next_run_at=utcnow(),
+    )
+    s.add(row)
+    s.flush()
+    return row.id or 0
+
+
+def _logo(tmp: str = "/tmp") -> Path:
+    from PIL import Image
+
+    path = Path(tmp) / "tenancy-logo.png"
+    Image.new("RGB", (8, 8), (1, 2, 3)).save(path)
+    return path
+
+
+def _report_calls() -> dict[str, Call]:
+    from socialmuse.services import report_schedules, reports
+
+    schedule_form = report_schedules.ScheduleInput(recipients="a-spy@example.com")
+    return {
+        "reports.build_report": lambda s, w: reports.build_report(
+            s, actor=w.a.actor, brand_id=w.b_brand, **_RANGE
+        ),
+        "reports.export": lambda s, w: reports.export(
+            s, actor=w.a.actor, brand_id=w.b_brand, format="csv", **_RANGE
+        ),
+        "reports.get_logo": lambda s, w: reports.get_logo(s, actor=w.a.actor, brand_id=w.b_brand),
+        "reports.set_logo": lambda s, w: reports.set_logo(
+            s, actor=w.a.actor, brand_id=w.b_brand, path=_logo()
+        ),
+        "reports.clear_logo": lambda s, w: reports.clear_logo(
+            s, actor=w.a.actor, brand_id=w.b_brand
+        ),
+        "report_schedules.list_schedules": lambda s, w: report_schedules.list_schedules(
+            s, actor=w.a.actor, brand_id=w.b_brand
+        ),
+        "report_schedules.create_schedule": lambda s, w: report_schedules.create_schedule(
+            s, actor=w.a.actor, brand_id=w.b_brand, data=schedule_form
+        ),
+        "report_schedules.get_schedule": lambda s, w: report_schedules.get_schedule(
+            s, actor=w.a.actor, schedule_id=_b_schedule(s, w)
+        ),
+        "report_schedules.update_schedule": lambda s, w: report_schedules.update_schedule(
+            s, actor=w.a.actor, schedule_id=_b_schedule(s, w), data=schedule_form
+        ),
+        "report_schedules.delete_schedule": lambda s, w: report_schedules.delete_schedule(
+            s, actor=w.a.actor, schedule_id=_b_schedule(s, w)
+        ),
+        "report_schedules.send_now": lambda s, w: report_schedules.send_now(
+            s, actor=w.a.actor, schedule_id=_b_schedule(s, w)
+        ),
+    }
+
+
+CROSS_TENANT_CALLS |= _report_calls()
+
 # Functions that work on "the actor's own organization": called with A's real actor, their
 # result must not mention anything of B (and writes must land in A).
 OWN_ORG_CALLS: dict[str, Call] = {

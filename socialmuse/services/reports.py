@@ -595,3 +595,45 @@ def clear_logo(session: Session, *, actor: Actor, brand_id: int) -> LogoPublic:
     session.flush()
     audit.record_for(session, actor, "brand.logo_clear", target_type="brand", target_id=brand_id)
     return LogoPublic(brand_id=brand_id, media_id=None, filename=None)
+
+
+# ---------------------------------------------------------------- filters
+
+
+class AccountOption(BaseModel):
+    """One account of the analytics filter, disconnected ones included (their history counts)."""
+
+    id: int
+    platform: str
+    network: str
+    handle: str
+    connected: bool
+
+
+def filter_accounts(session: Session, *, actor: Actor, brand_id: int) -> list[AccountOption]:
+    """Every account of the brand that may hold history, for the accounts/networks filters."""
+    from sqlmodel import col, select
+
+    from socialmuse.models import SocialAccount
+    from socialmuse.models.enums import AccountStatus, Platform
+    from socialmuse.services.accounts import PLATFORM_LABELS
+
+    load_brand(session, actor=actor, brand_id=brand_id, action=Action.BRAND_VIEW)
+    rows = session.exec(
+        select(SocialAccount)
+        .where(
+            SocialAccount.organization_id == actor.organization_id,
+            SocialAccount.brand_id == brand_id,
+        )
+        .order_by(col(SocialAccount.platform), col(SocialAccount.handle))
+    ).all()
+    return [
+        AccountOption(
+            id=a.id or 0,
+            platform=str(a.platform),
+            network=PLATFORM_LABELS[Platform(a.platform)],
+            handle=a.handle,
+            connected=a.status != AccountStatus.DISCONNECTED,
+        )
+        for a in rows
+    ]

@@ -287,6 +287,9 @@ def _report_calls() -> dict[str, Call]:
         "reports.export": lambda s, w: reports.export(
             s, actor=w.a.actor, brand_id=w.b_brand, format="csv", **_RANGE
         ),
+        "reports.filter_accounts": lambda s, w: reports.filter_accounts(
+            s, actor=w.a.actor, brand_id=w.b_brand
+        ),
         "reports.get_logo": lambda s, w: reports.get_logo(s, actor=w.a.actor, brand_id=w.b_brand),
         "reports.set_logo": lambda s, w: reports.set_logo(
             s, actor=w.a.actor, brand_id=w.b_brand, path=_logo()

@@ -185,7 +185,12 @@ def running_app(
         _wait_until_serving(url, server.proc, log)
         app.processes += [
             _spawn(
-                "scheduler", [str(venv_bin / "socialmuse"), "scheduler"], env, logs / "sched.log"
+                # -m, not the console script: the script imports the installed checkout,
+                # and the scheduler must run this checkout's code like the server and worker
+                "scheduler",
+                [sys.executable, "-m", "socialmuse.cli", "scheduler"],
+                env,
+                logs / "sched.log",
             ),
             _spawn(
                 "worker",

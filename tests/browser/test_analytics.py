@@ -21,7 +21,7 @@ from socialmuse.models.enums import Platform
 from socialmuse.platforms.base import PostMetrics
 from socialmuse.services import auth, brands
 from tests.browser.mail import Inbox
-from tests.browser.people import PASSWORD, email_for, log_in, unique
+from tests.browser.people import PASSWORD, email_for, sign_up, unique
 from tests.factories import Person
 from tests.services.analytics_helpers import account, audience, published
 
@@ -34,24 +34,17 @@ class Seeded:
     brand: str
 
 
-@pytest.fixture()
-def seeded(app_url: str) -> Seeded:
-    """A brand with X and Mastodon history: 75 engagements in the last week, 10 before.
-
-    Last 7 days: 50 (X) + 25 (Mastodon) = 75; last 30 days adds 10 on X 20 days ago.
+def _seed(page: Page) -> Seeded:
+    """A person signed up in the browser, and (through the services) a brand with X and
+    Mastodon history: 75 engagements in the last week, 10 more 20 days ago.
     """
     email, brand_name = email_for("analyst"), unique("Roastery")
+    sign_up(page, email=email, name="Ana Analyst")
     now = utcnow()
     with session_scope() as session:
-        signed = auth.sign_up(
-            session,
-            email=email,
-            password=PASSWORD,
-            name="Ana Analyst",
-            organization_name=unique("Org"),
-        )
-        actor = auth.actor_for(session, token=signed.token, organization_id=signed.organization_id)
-        person = Person(token=signed.token, actor=actor, email=email)
+        token = auth.log_in(session, email=email, password=PASSWORD).token
+        actor = auth.actor_for(session, token=token, organization_id=None)
+        person = Person(token=token, actor=actor, email=email)
         brand_id = brands.create_brand(
             session, actor=actor, name=brand_name, timezone="Europe/Paris"
         ).id
@@ -85,13 +78,9 @@ def seeded(app_url: str) -> Seeded:
         )
         audience(session, x, now - timedelta(days=10), 1000)
         audience(session, x, now - timedelta(hours=1), 1040)
-    return Seeded(email=email, brand=brand_name)
-
-
-def _log_in(page: Page, seeded: Seeded) -> None:
-    page.goto(routes.LOGIN)
-    log_in(page, email=seeded.email)
+    page.goto(routes.DASHBOARD)
     expect(page.locator("#page-heading")).to_have_text("Dashboard")
+    return Seeded(email=email, brand=brand_name)
 
 
 def _pdf_text(data: bytes) -> str:
@@ -106,8 +95,8 @@ def _pdf_text(data: bytes) -> str:
     return "\n".join(out)
 
 
-def test_dashboard_and_analytics_follow_filters_and_export(page: Page, seeded: Seeded) -> None:
-    _log_in(page, seeded)
+def test_dashboard_and_analytics_follow_filters_and_export(page: Page) -> None:
+    seeded = _seed(page)
     expect(page.locator("#kpi-engagements")).to_have_text("85")  # 30 days by default
     page.locator("#dashboard-period").select_option("7")
     expect(page.locator("#kpi-engagements")).to_have_text("75")
@@ -159,8 +148,8 @@ def test_dashboard_and_analytics_follow_filters_and_export(page: Page, seeded: S
     assert seeded.brand in text and "(75) Tj" in text and "(1,000) Tj" in text
 
 
-def test_a_scheduled_report_arrives(page: Page, seeded: Seeded, mail_server: Inbox) -> None:
-    _log_in(page, seeded)
+def test_a_scheduled_report_arrives(page: Page, mail_server: Inbox) -> None:
+    seeded = _seed(page)
     page.goto(routes.ANALYTICS)
     page.locator("#reports-link").click()
     expect(page.locator("#page-heading")).to_have_text("Reports")

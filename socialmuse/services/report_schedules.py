@@ -484,11 +484,14 @@ def deliver(
     schedule = session.get(ReportSchedule, schedule_id)
     if schedule is None:
         return Delivery(schedule_id=schedule_id, status="gone")
+    now = now or utcnow()
     brand = session.get(Brand, schedule.brand_id)
-    if brand is None or brand.archived_at is not None:
-        session.delete(schedule)
-        session.flush()
+    if brand is None:
         return Delivery(schedule_id=schedule_id, status="gone")
+    if brand.archived_at is not None:
+        error = "The brand is archived: restore it to send its reports again."
+        record_failure(session, schedule, error=error, now=now)
+        return Delivery(schedule_id=schedule_id, status="failed", error=error)
     start, end = report_period(schedule.frequency, run_at, brand.timezone)
     actor = job_actor(schedule)
     data = reports.build_report(
@@ -512,7 +515,6 @@ def deliver(
         ),
         attachments=(attachment,),
     )
-    now = now or utcnow()
     try:
         mailer.send(email, settings=settings)
     except mailer.MailError as exc:

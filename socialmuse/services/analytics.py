@@ -320,9 +320,10 @@ def engagement_over_time(
     ).all()
     if not rows or not any(r[2] or r[3] for r in rows):
         return _empty(columns, NO_DATA)
-    frame = pd.DataFrame(rows, columns=["day", "platform", "impressions", "engagements"])
-    frame["impressions"] = frame["impressions"].astype("int64")
-    frame["engagements"] = frame["engagements"].astype("int64")
+    frame = pd.DataFrame(
+        [(day, platform, int(i or 0), int(e or 0)) for day, platform, i, e in rows],
+        columns=["day", "platform", "impressions", "engagements"],
+    )
     frame["network"] = frame["platform"].map(lambda p: PLATFORM_LABELS[Platform(p)])
     impressions = frame["impressions"].where(frame["impressions"] > 0)
     frame["engagement_rate"] = (100.0 * frame["engagements"] / impressions).round(2)
@@ -391,7 +392,9 @@ def network_comparison(
     for account in scope.accounts.values():
         counts[str(account.platform)] += 1
     records = []
-    for platform, posts, impressions, engagements in rows:
+    for platform, posts_sum, impressions_sum, engagements_sum in rows:
+        posts, impressions = int(posts_sum or 0), int(impressions_sum or 0)
+        engagements = int(engagements_sum or 0)
         points = by_platform.get(platform, {})
         ends = [p[-1][1] for p in points.values() if p]
         records.append(
@@ -399,9 +402,9 @@ def network_comparison(
                 "platform": platform,
                 "network": PLATFORM_LABELS[Platform(platform)],
                 "accounts": counts[platform],
-                "posts": int(posts or 0),
-                "impressions": int(impressions or 0),
-                "engagements": int(engagements or 0),
+                "posts": posts,
+                "impressions": impressions,
+                "engagements": engagements,
                 "engagement_rate": _rate(engagements, impressions),
                 "engagements_per_post": round(engagements / posts, 1) if posts else None,
                 "followers": sum(ends) if ends else None,

@@ -119,6 +119,29 @@ def raw_connection(url: str) -> Any:
 class World:
     """Organization, brands and accounts made through the services (ids for the COPY)."""
 
+    @classmethod
+    def existing(cls) -> World:
+        """The world a previous run loaded (``--reuse``), without the ingestion accounts."""
+        from sqlmodel import col, select
+
+        from socialmuse.db import session_scope
+        from socialmuse.models import Brand, SocialAccount
+        from socialmuse.services import auth
+
+        world = cls.__new__(cls)
+        with session_scope() as session:
+            brands = session.exec(select(Brand).order_by(col(Brand.id))).all()
+            world.organization_id = brands[0].organization_id
+            world.actor = auth.operator_actor(session, organization_id=world.organization_id)
+            world.brands = [(b.id or 0, b.timezone) for b in brands]
+            zones = dict(world.brands)
+            world.accounts = [
+                (a.id or 0, a.brand_id, zones[a.brand_id], str(a.platform), a.external_id)
+                for a in session.exec(select(SocialAccount).order_by(col(SocialAccount.id)))
+                if a.external_id.startswith("bench-")
+            ]
+        return world
+
     def __init__(self, accounts: int, brands: int) -> None:
         from socialmuse.db import session_scope
         from socialmuse.models import SocialAccount
@@ -659,7 +682,7 @@ def ingestion(world: World, targets: int, threads: int) -> dict[str, Any]:
         adapter = MastodonAdapter(client)
         now = utcnow()
         with db.session_scope() as session:
-            brand = session.get(Brand, world.brands[0][0])
+            brand = session.get(Brand, world.brands[-1][0])  # not the brand the views read
             assert brand is not None
             accounts = []
             for a in range(10):
@@ -726,14 +749,32 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--ingest-targets", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the views on the data a previous run loaded"
+    )
     args = parser.parse_args()
     figures: dict[str, Any] = {"machine": machine()}
     now = datetime.now(UTC).replace(microsecond=0)
-    prepare(args.database_url)
-    world = World(args.accounts, args.brands)
-    figures["load"] = load(
-        args.database_url, world, snapshots=args.snapshots, days=args.days, now=now
-    )
+    if args.reuse:
+        os.environ["SOCIALMUSE_DATABASE_URL"] = args.database_url
+        os.environ.setdefault("SOCIALMUSE_DATA_DIR", tempfile.mkdtemp(prefix="sm-analytics-"))
+        from socialmuse import db
+
+        db.migrate()  # indexes added since the load
+        world = World.existing()
+        with raw_connection(args.database_url) as conn:
+            figures["load"] = {
+                "post_snapshots": conn.execute(
+                    "SELECT count(*) FROM postmetricsnapshot"
+                ).fetchone()[0],
+                "reused": True,
+            }
+    else:
+        prepare(args.database_url)
+        world = World(args.accounts, args.brands)
+        figures["load"] = load(
+            args.database_url, world, snapshots=args.snapshots, days=args.days, now=now
+        )
     figures["views"] = views(world, args.repeat, now)
     figures["ingestion"] = ingestion(world, args.ingest_targets, args.threads)
     emit("analytics", figures)

@@ -516,7 +516,7 @@ def follower_figure(data: Frame) -> go.Figure:
                 )
             )
     else:
-        wide = frame.pivot_table(index="day", columns="account_id", values="followers").ffill()
+        wide = frame.pivot(index="day", columns="account_id", values="followers").ffill()
         network_of = frame.drop_duplicates("account_id").set_index("account_id")["network"]
         totals = wide.T.groupby(network_of).sum().T
         for network in sorted(totals.columns):

@@ -170,6 +170,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('target_id', name=op.f('pk_postmetriclatest'))
     )
     with op.batch_alter_table('postmetriclatest', schema=None) as batch_op:
+        batch_op.create_index('ix_postmetriclatest_brand_engagements', ['brand_id', 'engagements'], unique=False)
         batch_op.create_index('ix_postmetriclatest_account_published', ['social_account_id', 'published_at'], unique=False)
         batch_op.create_index('ix_postmetriclatest_brand_published', ['brand_id', 'published_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_postmetriclatest_organization_id'), ['organization_id'], unique=False)
@@ -246,6 +247,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_postmetriclatest_post_id'))
         batch_op.drop_index(batch_op.f('ix_postmetriclatest_organization_id'))
         batch_op.drop_index('ix_postmetriclatest_brand_published')
+        batch_op.drop_index('ix_postmetriclatest_brand_engagements')
         batch_op.drop_index('ix_postmetriclatest_account_published')
 
     op.drop_table('postmetriclatest')

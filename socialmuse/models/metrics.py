@@ -129,6 +129,8 @@ class PostMetricLatest(SQLModel, table=True):
     __table_args__ = (
         Index("ix_postmetriclatest_brand_published", "brand_id", "published_at"),
         Index("ix_postmetriclatest_account_published", "social_account_id", "published_at"),
+        # Top posts by engagement (the default sort): read in order, stop after one page.
+        Index("ix_postmetriclatest_brand_engagements", "brand_id", "engagements"),
     )
 
     target_id: int = Field(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -196,40 +197,67 @@ def _totals(session: Session, ids: list[int], start: date, end: date) -> tuple[i
     return int(row[0]), int(row[1]), int(row[2])
 
 
-def _followers_by_day(
-    session: Session, ids: list[int], start: date, end: date
-) -> dict[int, list[tuple[date, int]]]:
-    """Each account's known end-of-day followers from a week before ``start`` to ``end``."""
-    rows = session.execute(
-        select(MetricDaily.social_account_id, MetricDaily.day, MetricDaily.followers)
+def _edge(session: Session, ids: list[int], lo: date, hi: date, *, newest: bool) -> dict[int, int]:
+    """Each account's newest (or oldest) known end-of-day followers between two days.
+
+    A window function keeps one row per account in the database, whatever the range.
+    """
+    day = col(MetricDaily.day)
+    ranked = (
+        select(
+            col(MetricDaily.social_account_id).label("account_id"),
+            col(MetricDaily.followers).label("followers"),
+            func.row_number()
+            .over(
+                partition_by=col(MetricDaily.social_account_id),
+                order_by=day.desc() if newest else day.asc(),
+            )
+            .label("rank"),
+        )
         .where(
             col(MetricDaily.social_account_id).in_(ids),
-            col(MetricDaily.day) >= start - timedelta(days=7),
-            col(MetricDaily.day) <= end,
+            day >= lo,
+            day <= hi,
             col(MetricDaily.followers).is_not(None),
         )
-        .order_by(col(MetricDaily.social_account_id), col(MetricDaily.day))
+        .subquery()
+    )
+    rows = session.execute(
+        select(ranked.c.account_id, ranked.c.followers).where(ranked.c.rank == 1)
     ).all()
-    out: dict[int, list[tuple[date, int]]] = defaultdict(list)
-    for account_id, day, followers in rows:
-        out[account_id].append((day, followers))
-    return out
+    return {int(account_id): int(followers) for account_id, followers in rows}
 
 
-def _growth(series: dict[int, list[tuple[date, int]]], start: date, end: date) -> int | None:
-    """Followers gained in the period: last value in it minus the last one before it.
+@dataclass(frozen=True)
+class Audience:
+    """Followers per account at the edges of a period (what growth is computed from)."""
 
-    An account first seen inside the period counts from its first value there.
-    """
-    total, seen = 0, False
-    for points in series.values():
-        before = [f for d, f in points if d < start]
-        inside = [f for d, f in points if start <= d <= end]
-        if not inside:
-            continue
-        seen = True
-        total += inside[-1] - (before[-1] if before else inside[0])
-    return total if seen else None
+    before: dict[int, int]  # the last value in the week before the period
+    first: dict[int, int]  # the first value inside it
+    last: dict[int, int]  # the last value inside it
+
+    def growth(self, ids: Iterable[int] | None = None) -> int | None:
+        """Followers gained: last value in the period minus the last one before it.
+
+        An account first seen inside the period counts from its first value there; None
+        when no account has a value in the period.
+        """
+        chosen = self.last.keys() if ids is None else [i for i in ids if i in self.last]
+        if not chosen:
+            return None
+        return sum(self.last[i] - self.before.get(i, self.first[i]) for i in chosen)
+
+
+def _audience(session: Session, ids: list[int], start: date, end: date) -> Audience:
+    if not ids:
+        return Audience({}, {}, {})
+    return Audience(
+        before=_edge(
+            session, ids, start - timedelta(days=7), start - timedelta(days=1), newest=True
+        ),
+        first=_edge(session, ids, start, end, newest=False),
+        last=_edge(session, ids, start, end, newest=True),
+    )
 
 
 def summary(
@@ -249,10 +277,12 @@ def summary(
     ids = scope.ids
     posts, impressions, engagements = _totals(session, ids, start, end) if ids else (0, 0, 0)
     p_posts, p_impr, p_eng = _totals(session, ids, prev_start, prev_end) if ids else (0, 0, 0)
-    series = _followers_by_day(session, ids, prev_start, end) if ids else {}
-    growth = _growth(series, start, end)
-    p_growth = _growth(series, prev_start, prev_end)
-    latest = [points[-1][1] for points in series.values() if points and points[-1][0] <= end]
+    current, previous = (
+        _audience(session, ids, start, end),
+        _audience(session, ids, prev_start, prev_end),
+    )
+    growth, p_growth = current.growth(), previous.growth()
+    latest = list(current.last.values())
     reason = None
     if not ids:
         reason = NO_ACCOUNTS
@@ -320,9 +350,10 @@ def engagement_over_time(
     ).all()
     if not rows or not any(r[2] or r[3] for r in rows):
         return _empty(columns, NO_DATA)
-    frame = pd.DataFrame(rows, columns=["day", "platform", "impressions", "engagements"])
-    frame["impressions"] = frame["impressions"].astype("int64")
-    frame["engagements"] = frame["engagements"].astype("int64")
+    frame = pd.DataFrame(
+        [(day, platform, int(i or 0), int(e or 0)) for day, platform, i, e in rows],
+        columns=["day", "platform", "impressions", "engagements"],
+    )
     frame["network"] = frame["platform"].map(lambda p: PLATFORM_LABELS[Platform(p)])
     impressions = frame["impressions"].where(frame["impressions"] > 0)
     frame["engagement_rate"] = (100.0 * frame["engagements"] / impressions).round(2)
@@ -383,29 +414,27 @@ def network_comparison(
     ).all()
     if not rows:
         return _empty(columns, NO_DATA)
-    series = _followers_by_day(session, scope.ids, start, end)
-    by_platform: dict[str, dict[int, list[tuple[date, int]]]] = defaultdict(dict)
-    for account_id, points in series.items():
-        by_platform[str(scope.accounts[account_id].platform)][account_id] = points
-    counts: dict[str, int] = defaultdict(int)
-    for account in scope.accounts.values():
-        counts[str(account.platform)] += 1
+    audience = _audience(session, scope.ids, start, end)
+    members: dict[str, list[int]] = defaultdict(list)
+    for account_id, account in scope.accounts.items():
+        members[str(account.platform)].append(account_id)
     records = []
-    for platform, posts, impressions, engagements in rows:
-        points = by_platform.get(platform, {})
-        ends = [p[-1][1] for p in points.values() if p]
+    for platform, posts_sum, impressions_sum, engagements_sum in rows:
+        posts, impressions = int(posts_sum or 0), int(impressions_sum or 0)
+        engagements = int(engagements_sum or 0)
+        ends = [audience.last[i] for i in members[platform] if i in audience.last]
         records.append(
             {
                 "platform": platform,
                 "network": PLATFORM_LABELS[Platform(platform)],
-                "accounts": counts[platform],
-                "posts": int(posts or 0),
-                "impressions": int(impressions or 0),
-                "engagements": int(engagements or 0),
+                "accounts": len(members[platform]),
+                "posts": posts,
+                "impressions": impressions,
+                "engagements": engagements,
                 "engagement_rate": _rate(engagements, impressions),
                 "engagements_per_post": round(engagements / posts, 1) if posts else None,
                 "followers": sum(ends) if ends else None,
-                "follower_growth": _growth(points, start, end),
+                "follower_growth": audience.growth(members[platform]),
             }
         )
     frame = pd.DataFrame(records, columns=columns).sort_values("engagements", ascending=False)
@@ -453,23 +482,47 @@ def follower_growth(
     ).all()
     if not rows:
         return _empty(columns, "No follower counts were collected in this date range yet.")
-    frame = pd.DataFrame(rows, columns=["day", "account_id", "followers"])
     accounts = scope.accounts
-    frame["handle"] = frame["account_id"].map(lambda a: accounts[a].handle)
-    frame["platform"] = frame["account_id"].map(lambda a: str(accounts[a].platform))
-    frame["network"] = frame["platform"].map(lambda p: PLATFORM_LABELS[Platform(p)])
+    handles = {i: a.handle for i, a in accounts.items()}
+    platforms = {i: str(a.platform) for i, a in accounts.items()}
+    networks = {i: PLATFORM_LABELS[Platform(a.platform)] for i, a in accounts.items()}
+    frame = pd.DataFrame(
+        [(day, account_id, followers) for day, account_id, followers in rows],
+        columns=["day", "account_id", "followers"],
+    )
+    frame["handle"] = frame["account_id"].map(handles)
+    frame["platform"] = frame["account_id"].map(platforms)
+    frame["network"] = frame["account_id"].map(networks)
     frame["change"] = frame.groupby("account_id")["followers"].diff().fillna(0).astype("int64")
     return Frame(frame[columns])
 
 
+FIGURE_MAX_LINES = 12
+
+
 def follower_figure(data: Frame) -> go.Figure:
+    """One line per account, or per network (summed) when there are too many accounts to read.
+
+    In the summed view a day on which an account has no reading carries its previous
+    value, so a network's total does not dip because one account was read a day late.
+    """
+    frame = data.frame
     figure = go.Figure()
-    for (network, handle), part in data.frame.groupby(["network", "handle"], sort=True):
-        figure.add_trace(
-            go.Scatter(
-                x=part["day"], y=part["followers"], mode="lines", name=f"{handle} ({network})"
+    if frame["account_id"].nunique() <= FIGURE_MAX_LINES:
+        for (network, handle), part in frame.groupby(["network", "handle"], sort=True):
+            figure.add_trace(
+                go.Scatter(
+                    x=part["day"], y=part["followers"], mode="lines", name=f"{handle} ({network})"
+                )
             )
-        )
+    else:
+        wide = frame.pivot(index="day", columns="account_id", values="followers").ffill()
+        network_of = frame.drop_duplicates("account_id").set_index("account_id")["network"]
+        totals = wide.T.groupby(network_of).sum().T
+        for network in sorted(totals.columns):
+            figure.add_trace(
+                go.Scatter(x=totals.index, y=totals[network], mode="lines", name=str(network))
+            )
     figure.update_layout(title="Followers", xaxis_title="Day", yaxis_title="Followers")
     return figure
 
@@ -516,6 +569,9 @@ TOP_POST_ORDERS = (
 )
 
 
+NULLABLE_ORDERS = {"impressions", "clicks", "engagement_rate"}
+
+
 def _rate_expr() -> Any:
     impressions = func.nullif(col(PostMetricLatest.impressions), 0)
     return cast(col(PostMetricLatest.engagements), Float) * literal(100.0) / impressions
@@ -560,11 +616,13 @@ def top_posts(
     )
     key = _rate_expr() if order_by == "engagement_rate" else getattr(PostMetricLatest, order_by)
     ordered = key.desc() if descending else key.asc()
+    if order_by in NULLABLE_ORDERS:  # networks without impressions or clicks sort last
+        ordered = nulls_last(ordered)
     rows = session.execute(
         select(PostMetricLatest, Post.text, _rate_expr())
         .join(Post, col(Post.id) == col(PostMetricLatest.post_id))
         .where(where)
-        .order_by(nulls_last(ordered), col(PostMetricLatest.target_id).desc())
+        .order_by(ordered, col(PostMetricLatest.target_id).desc())
         .limit(limit)
         .offset(offset)
     ).all()

@@ -148,6 +148,8 @@ def _account_title(account: SocialAccount, threshold: int) -> str:
 
 def check_post(session: Session, *, target_id: int, engagements: int) -> list[MilestoneAlert]:
     """Record and announce the engagement thresholds this target has newly passed."""
+    if engagements < POST_THRESHOLDS[0]:  # most reads: nothing to look up
+        return []
     target = session.get(PostTarget, target_id)
     if target is None:
         return []
@@ -181,6 +183,8 @@ def check_post(session: Session, *, target_id: int, engagements: int) -> list[Mi
 
 def check_account(session: Session, *, account_id: int, followers: int) -> list[MilestoneAlert]:
     """Record and announce the follower thresholds this account has newly passed."""
+    if followers < FOLLOWER_THRESHOLDS[0]:
+        return []
     account = session.get(SocialAccount, account_id)
     if account is None:
         return []

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -57,8 +58,8 @@ def test_demo_history_then_summary_and_best_times(session: Session) -> None:
     days = session.exec(
         select(MetricDaily.posts_published).where(
             MetricDaily.brand_id == brand_id,
-            col(MetricDaily.day) >= summary["start"],
-            col(MetricDaily.day) <= summary["end"],
+            col(MetricDaily.day) >= date.fromisoformat(summary["start"]),
+            col(MetricDaily.day) <= date.fromisoformat(summary["end"]),
         )
     ).all()
     assert posts["value"] == sum(days)

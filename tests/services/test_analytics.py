@@ -252,3 +252,24 @@ def test_last_days_are_local_days(session: Session) -> None:
     now = datetime(2026, 3, 16, 23, 30, tzinfo=UTC)  # already the 17th in Paris
     assert analytics.last_days("Europe/Paris", 7, now=now) == (date(2026, 3, 11), date(2026, 3, 17))
     assert analytics.previous_period(START, END) == (date(2026, 3, 3), date(2026, 3, 9))
+
+
+def test_many_accounts_chart_followers_per_network(session: Session) -> None:
+    person = owner(session)
+    brand_id = brand(session, person, "Agency", tz="UTC")
+    for n in range(analytics.FIGURE_MAX_LINES + 1):
+        acct = account(session, person, brand_id, Platform.X if n % 2 else Platform.BLUESKY)
+        audience(session, acct, datetime(2026, 3, 10, 12, tzinfo=UTC), 100)
+        if n:  # the first account misses a day: its last value carries the network's total
+            audience(session, acct, datetime(2026, 3, 11, 12, tzinfo=UTC), 110)
+    data = analytics.follower_growth(
+        session,
+        actor=person.actor,
+        brand_id=brand_id,
+        start=date(2026, 3, 10),
+        end=date(2026, 3, 11),
+    )
+    assert len(data.frame) == 2 * analytics.FIGURE_MAX_LINES + 1
+    figure = analytics.follower_figure(data)
+    lines = {trace.name: list(trace.y) for trace in figure.data}
+    assert lines == {"Bluesky": [700.0, 760.0], "X": [600.0, 660.0]}

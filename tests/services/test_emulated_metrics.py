@@ -150,3 +150,55 @@ def test_mastodon_and_bluesky_counts_grow_with_the_posts_age() -> None:
         late_b = adapter_b.fetch_post_metrics(ctx_b, post.external_id)
         assert 0 < early_b.likes < late_b.likes
         assert adapter_b.fetch_account_metrics(ctx_b).followers > 5000
+
+
+def test_threads_insights_and_linkedin_statistics_grow_too() -> None:
+    from socialmuse.emulators.graph import GraphEmulator
+    from socialmuse.emulators.linkedin import LinkedInEmulator
+    from socialmuse.platforms.threads import ThreadsAdapter
+
+    graph = GraphEmulator(clock_start=T0)
+    graph.evolve_metrics = True
+    with EmulatorServer(graph), httpx.Client(timeout=5.0) as client:
+        adapter = ThreadsAdapter(
+            client,
+            media_url=lambda m: f"https://media.example/{m.path.name}",
+            app_id=graph.app_id,
+            app_secret=graph.app_secret,
+            graph_host=graph.base_url,
+            login_url=graph.base_url,
+            clock=graph.now,
+            sleep=lambda _: None,
+        )
+        user, token = graph.create_threads_user("bakery", followers=4000)
+        ctx = AccountContext(
+            Platform.THREADS, user.id, "bakery", graph.base_url, {"access_token": token}
+        )
+        post = adapter.publish(ctx, PostContent("Rye or spelt?"), idempotency_key="t1")
+        graph.advance(timedelta(hours=1))
+        early = adapter.fetch_post_metrics(ctx, post.external_id)
+        graph.advance(timedelta(days=3))
+        late = adapter.fetch_post_metrics(ctx, post.external_id)
+        assert early.impressions and late.impressions and early.impressions < late.impressions
+        assert early.likes <= late.likes and late.likes > 0
+        assert adapter.fetch_account_metrics(ctx).followers > 4000
+    linkedin = LinkedInEmulator(clock=lambda: T0)
+    linkedin.evolve_metrics = True
+    org = linkedin.create_organization("Acme", followers=800)
+    assert linkedin.follower_count(org.id, org.followers) > 800
+    from socialmuse.emulators.linkedin.state import Post as LinkedInPost
+
+    share = LinkedInPost(
+        urn="urn:li:share:1",
+        author=f"urn:li:organization:{org.id}",
+        commentary="Hello",
+        visibility="PUBLIC",
+        lifecycle_state="PUBLISHED",
+        distribution={},
+        content=None,
+        created_at=T0 - timedelta(days=2),
+    )
+    grown = linkedin.grown_counts(share)
+    assert grown is not None and grown.impressions > grown.engagements > 0
+    linkedin.evolve_metrics = False
+    assert linkedin.grown_counts(share) is None

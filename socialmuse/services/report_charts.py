@@ -8,7 +8,7 @@ renders the same on any machine. Each function returns PNG bytes.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -102,7 +102,7 @@ def empty_chart(title: str, reason: str) -> bytes:
 def line_chart(
     title: str,
     x_labels: Sequence[str],
-    series: dict[str, Sequence[float | None]],
+    series: Mapping[str, Sequence[float | None]],
     *,
     colors: Sequence[str] = PALETTE,
 ) -> bytes:
@@ -142,7 +142,7 @@ def line_chart(
 def bar_chart(
     title: str,
     categories: Sequence[str],
-    series: dict[str, Sequence[float | None]],
+    series: Mapping[str, Sequence[float | None]],
     *,
     colors: Sequence[str] = PALETTE,
 ) -> bytes:

@@ -19,7 +19,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 from fpdf import FPDF
@@ -111,7 +111,7 @@ def build_report(
 ) -> ReportData:
     """Read every table of the analytics page for the brand, period and filters."""
     brand = load_brand(session, actor=actor, brand_id=brand_id, action=Action.BRAND_VIEW)
-    scope = {
+    scope: dict[str, Any] = {
         "actor": actor,
         "brand_id": brand_id,
         "start": start,

@@ -510,7 +510,7 @@ class AnalyticsState(rx.State):
         """Look the handle up on the network (off the event loop) and start tracking it."""
         brand_id = int(self.brand_id)
         self.competitor_busy = True
-        yield
+        yield None  # show the spinner while the network answers
         with session_scope() as session:
             actor = await require_actor(self, session)
 

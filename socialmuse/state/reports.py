@@ -190,12 +190,12 @@ class ReportsState(rx.State):
         try:
             data = ScheduleInput(
                 name=self.form["name"],
-                frequency=self.form["frequency"],  # type: ignore[arg-type]
+                frequency=self.form["frequency"],
                 weekday=int(self.form["weekday"] or 0),
                 day_of_month=int(self.form["day_of_month"] or 0),
                 local_time=self.form["local_time"],
                 recipients=self.form["recipients"],
-                format=self.form["format"],  # type: ignore[arg-type]
+                format=self.form["format"],
             )
         except ValueError:
             self.form_errors = {"day_of_month": "Type a day between 1 and 28."}

@@ -10,8 +10,10 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Page, expect
 
 from socialmuse import routes
@@ -147,8 +149,22 @@ def test_dashboard_and_analytics_follow_filters_and_export(page: Page) -> None:
     text = _pdf_text(pdf)
     assert seeded.brand in text and "(75) Tj" in text and "(1,000) Tj" in text
 
+    # Bad input: each area says what is wrong in plain words, the rest keeps working.
+    page.locator("#competitor-handle").fill("rival.bsky.social")
+    page.locator("#competitor-submit").click()
+    expect(page.locator("#competitor-platform-error")).to_contain_text(
+        "Connect a Bluesky account to this brand first"
+    )
+    expect(page.locator("#kpi-engagements")).to_have_text("75")
+    page.locator("#filter-end").fill("2020-01-07")
+    expect(page.locator("#filter-error")).to_have_text("The end date is before the start date.")
+    page.locator("#filter-start").fill("2020-01-01")
+    expect(page.locator("#chart-engagement-empty")).to_contain_text("No metrics were collected")
+    expect(page.locator("#top-posts-empty")).to_contain_text("No posts with metrics")
+    expect(page.locator("#kpi-engagements")).to_have_text("0")
 
-def test_a_scheduled_report_arrives(page: Page, mail_server: Inbox) -> None:
+
+def test_a_scheduled_report_arrives(page: Page, mail_server: Inbox, tmp_path: Path) -> None:
     seeded = _seed(page)
     page.goto(routes.ANALYTICS)
     page.locator("#reports-link").click()
@@ -165,11 +181,17 @@ def test_a_scheduled_report_arrives(page: Page, mail_server: Inbox) -> None:
     expect(row).to_contain_text("Weekly on Monday at 09:00 (Europe/Paris), PDF")
     expect(row.locator(".schedule-result")).to_have_text("Not sent yet")
 
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (160, 48), (230, 72, 77)).save(logo)
+    page.locator("input[type=file]").set_input_files(str(logo))
+    expect(page.locator("#logo-name")).to_contain_text(".png")
+
     row.locator(".schedule-send").click()
     message = mail_server.wait_for(recipient)
     assert message["Subject"].startswith(f"{seeded.brand}: Weekly digest")
     (attachment,) = [p for p in message.walk() if p.get_filename()]
     assert attachment.get_filename().endswith(".pdf")
-    assert attachment.get_payload(decode=True).startswith(b"%PDF-")
+    pdf = attachment.get_payload(decode=True)
+    assert pdf.startswith(b"%PDF-") and pdf.count(b"/Subtype /Image") >= 4  # logo, 3 charts
     page.locator("#schedules-refresh").click()
     expect(row.locator(".schedule-result")).to_contain_text("Sent")

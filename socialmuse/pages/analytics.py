@@ -442,7 +442,7 @@ def _body() -> rx.Component:
 def _no_brand() -> rx.Component:
     return empty_state(
         "chart-line",
-        "No brand yet",
+        "No analytics yet",
         "Create a brand and connect its accounts: reach, engagement and follower charts "
         "appear once posts are published and their metrics collected.",
     )

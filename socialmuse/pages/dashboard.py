@@ -163,9 +163,10 @@ def dashboard() -> rx.Component:
                 _brand_section(),
                 empty_state(
                     "chart-no-axes-combined",
-                    "No brand yet",
-                    "Create a brand and connect its accounts: KPIs, upcoming posts and "
-                    "anything that needs your attention appear here.",
+                    "No KPIs yet",
+                    "KPIs appear after your first posts are published: create a brand, "
+                    "connect its accounts, and its reach, engagement, upcoming posts and "
+                    "anything that needs your attention show here.",
                 ),
             ),
             rx.center(rx.spinner(), on_mount=State.load, width="100%"),

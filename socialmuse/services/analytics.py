@@ -51,12 +51,21 @@ NO_DATA = "No metrics were collected for these accounts in this date range yet."
 
 
 @dataclass(frozen=True)
+class AccountRef:
+    """The little of an account a view shows (no credentials loaded)."""
+
+    id: int
+    handle: str
+    platform: str
+
+
+@dataclass(frozen=True)
 class Scope:
     """What one view may read: a brand, its timezone and the filtered account ids."""
 
     brand: Brand
     zone: ZoneInfo
-    accounts: dict[int, SocialAccount]
+    accounts: dict[int, AccountRef]
 
     @property
     def ids(self) -> list[int]:
@@ -76,7 +85,7 @@ def _scope(
     Account ids of another brand or tenant are simply not matched.
     """
     brand = load_brand(session, actor=actor, brand_id=brand_id, action=Action.BRAND_VIEW)
-    query = select(SocialAccount).where(
+    query = select(SocialAccount.id, SocialAccount.handle, SocialAccount.platform).where(
         SocialAccount.organization_id == actor.organization_id,
         SocialAccount.brand_id == brand_id,
     )
@@ -84,7 +93,10 @@ def _scope(
         query = query.where(col(SocialAccount.id).in_(account_ids))
     if platforms:
         query = query.where(col(SocialAccount.platform).in_(platforms))
-    accounts = {a.id or 0: a for a in session.exec(query.order_by(col(SocialAccount.id))).all()}
+    accounts = {
+        int(i): AccountRef(id=int(i), handle=h, platform=str(p))
+        for i, h, p in session.execute(query.order_by(col(SocialAccount.id))).all()
+    }
     return Scope(brand=brand, zone=ZoneInfo(brand.timezone), accounts=accounts)
 
 

@@ -51,12 +51,21 @@ NO_DATA = "No metrics were collected for these accounts in this date range yet."
 
 
 @dataclass(frozen=True)
+class AccountRef:
+    """The little of an account a view shows (no credentials loaded)."""
+
+    id: int
+    handle: str
+    platform: str
+
+
+@dataclass(frozen=True)
 class Scope:
     """What one view may read: a brand, its timezone and the filtered account ids."""
 
     brand: Brand
     zone: ZoneInfo
-    accounts: dict[int, SocialAccount]
+    accounts: dict[int, AccountRef]
 
     @property
     def ids(self) -> list[int]:
@@ -76,7 +85,7 @@ def _scope(
     Account ids of another brand or tenant are simply not matched.
     """
     brand = load_brand(session, actor=actor, brand_id=brand_id, action=Action.BRAND_VIEW)
-    query = select(SocialAccount).where(
+    query = select(SocialAccount.id, SocialAccount.handle, SocialAccount.platform).where(
         SocialAccount.organization_id == actor.organization_id,
         SocialAccount.brand_id == brand_id,
     )
@@ -84,7 +93,10 @@ def _scope(
         query = query.where(col(SocialAccount.id).in_(account_ids))
     if platforms:
         query = query.where(col(SocialAccount.platform).in_(platforms))
-    accounts = {a.id or 0: a for a in session.exec(query.order_by(col(SocialAccount.id))).all()}
+    accounts = {
+        int(i): AccountRef(id=int(i), handle=h, platform=str(p))
+        for i, h, p in session.execute(query.order_by(col(SocialAccount.id))).all()
+    }
     return Scope(brand=brand, zone=ZoneInfo(brand.timezone), accounts=accounts)
 
 
@@ -470,7 +482,12 @@ def follower_growth(
     columns = ["day", "account_id", "handle", "platform", "network", "followers", "change"]
     if not scope.ids:
         return _empty(columns, NO_ACCOUNTS)
-    rows = session.execute(
+    # Streamed into three plain columns: no row objects pile up, so a long range does not
+    # set off the garbage collector (measured: benchmarks/analytics.py, docs/performance.md).
+    days: list[date] = []
+    ids: list[int] = []
+    values: list[int] = []
+    for day, account_id, followers in session.execute(
         select(MetricDaily.day, MetricDaily.social_account_id, MetricDaily.followers)
         .where(
             col(MetricDaily.social_account_id).in_(scope.ids),
@@ -479,17 +496,17 @@ def follower_growth(
             col(MetricDaily.followers).is_not(None),
         )
         .order_by(col(MetricDaily.social_account_id), col(MetricDaily.day))
-    ).all()
-    if not rows:
+    ):
+        days.append(day)
+        ids.append(account_id)
+        values.append(followers)
+    if not days:
         return _empty(columns, "No follower counts were collected in this date range yet.")
     accounts = scope.accounts
     handles = {i: a.handle for i, a in accounts.items()}
     platforms = {i: str(a.platform) for i, a in accounts.items()}
     networks = {i: PLATFORM_LABELS[Platform(a.platform)] for i, a in accounts.items()}
-    frame = pd.DataFrame(
-        [(day, account_id, followers) for day, account_id, followers in rows],
-        columns=["day", "account_id", "followers"],
-    )
+    frame = pd.DataFrame({"day": days, "account_id": ids, "followers": values})
     frame["handle"] = frame["account_id"].map(handles)
     frame["platform"] = frame["account_id"].map(platforms)
     frame["network"] = frame["account_id"].map(networks)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import secrets
 import time as time_module
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from typing import Any
@@ -286,6 +287,17 @@ def _seed_brand_history(
             if collected > now:
                 break
             counts = metrics_model.post_counts(target.external_id or "", network, audience, offset)
+            if (local := at.astimezone(zone)).weekday() == favourite[0] and (
+                local.hour == favourite[1]
+            ):  # the brand's audience is most responsive then: best-times should find it
+                counts = replace(
+                    counts,
+                    likes=counts.likes * 8 // 5,
+                    comments=counts.comments * 8 // 5,
+                    shares=counts.shares * 8 // 5,
+                    clicks=counts.clicks * 8 // 5,
+                    saves=counts.saves * 8 // 5,
+                )
             impressions = counts.impressions if network in NETWORK_WITH_IMPRESSIONS else None
             clicks = counts.clicks if network in NETWORK_WITH_IMPRESSIONS else None
             engagements = (
@@ -345,7 +357,8 @@ def _seed_brand_history(
                     "published_at": at,
                 }
             )
-        live = account.status == AccountStatus.CONNECTED and step < len(CADENCE)
+        # Seeded posts exist on no network (not even the Sandbox file): their history is
+        # complete as written, so collection never asks for them.
         schedules.append(
             {
                 "target_id": target.id,
@@ -356,7 +369,7 @@ def _seed_brand_history(
                 "next_collect_at": at + CADENCE[min(step, len(CADENCE) - 1)],
                 "failures": 0,
                 "last_collected_at": last["collected_at"] if last else None,
-                "finished": not live,
+                "finished": True,
             }
         )
     audience_rows = []

@@ -18,8 +18,8 @@ from playwright.sync_api import Page, expect
 
 from socialmuse import routes
 from socialmuse.db import session_scope
-from socialmuse.models import Campaign, utcnow
-from socialmuse.models.enums import Platform
+from socialmuse.models import Campaign, Post, PostTarget, utcnow
+from socialmuse.models.enums import AccountStatus, Platform, PostStatus, TargetStatus
 from socialmuse.platforms.base import PostMetrics
 from socialmuse.services import auth, brands
 from tests.browser.mail import Inbox
@@ -80,6 +80,29 @@ def _seed(page: Page) -> Seeded:
         )
         audience(session, x, now - timedelta(days=10), 1000)
         audience(session, x, now - timedelta(hours=1), 1040)
+        # Something to act on: a delivery that failed, an account whose access ended.
+        expired = account(session, person, brand_id, Platform.BLUESKY, unique("roast_b"))
+        expired.status = AccountStatus.RECONNECT_NEEDED
+        expired.last_error = "The app password was revoked."
+        post = Post(
+            organization_id=actor.organization_id,
+            brand_id=brand_id,
+            status=PostStatus.FAILED,
+            text="Launch day went wrong",
+            scheduled_at=now - timedelta(hours=2),
+        )
+        session.add_all([expired, post])
+        session.flush()
+        session.add(
+            PostTarget(
+                organization_id=actor.organization_id,
+                post_id=post.id or 0,
+                social_account_id=expired.id or 0,
+                status=TargetStatus.FAILED,
+                scheduled_at=now - timedelta(hours=2),
+                last_error_message="Bluesky refused the login.",
+            )
+        )
     page.goto(routes.DASHBOARD)
     expect(page.locator("#page-heading")).to_have_text("Dashboard")
     return Seeded(email=email, brand=brand_name)
@@ -104,7 +127,15 @@ def test_dashboard_and_analytics_follow_filters_and_export(page: Page) -> None:
     expect(page.locator("#kpi-engagements")).to_have_text("75")
     expect(page.locator("#kpi-engagements-change")).to_contain_text("+75")  # nothing before
     expect(page.locator("#kpi-follower_growth")).to_have_text("40")
-    expect(page.locator("#dashboard-failing")).to_contain_text("No failed deliveries.")
+    failing = page.locator("#dashboard-failing")
+    expect(failing).to_contain_text("Launch day went wrong")
+    expect(failing).to_contain_text("Bluesky refused the login.")
+    expect(failing.get_by_role("link", name="Open to retry")).to_have_attribute(
+        "href", re.compile(r"/posts/\d+$")
+    )
+    reconnect = page.locator("#dashboard-reconnect")
+    expect(reconnect).to_contain_text("The app password was revoked.")
+    expect(reconnect.get_by_role("link")).to_have_attribute("href", routes.SETTINGS_ACCOUNTS)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Analytics").click()
     expect(page.locator("#page-heading")).to_have_text("Analytics")

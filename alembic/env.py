@@ -15,6 +15,13 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 target_metadata = SQLModel.metadata
 
 
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """PostgreSQL-only BRIN indexes live in the migrations, not the models (0003_analytics)."""
+    return not (type_ == "index" and reflected and (name or "").startswith("brin_"))
+
+
 def run_migrations_offline() -> None:
     """Emit SQL without a connection (``alembic upgrade --sql``)."""
     context.configure(
@@ -23,6 +30,7 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         render_as_batch=True,
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -36,6 +44,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -39,8 +39,14 @@ def time_to_serve(argv: list[str], env: dict[str, str], limit: float = 600) -> f
     import httpx
 
     began = time.monotonic()
-    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        argv,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         while time.monotonic() - began < limit:
             if proc.poll() is not None:
@@ -68,14 +74,32 @@ def time_to_serve(argv: list[str], env: dict[str, str], limit: float = 600) -> f
 def main() -> None:
     data = Path(tempfile.mkdtemp(prefix="sm-bench-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SOCIALMUSE_", "REFLEX_"))}
-    env.update(SOCIALMUSE_DATA_DIR=str(data), REFLEX_USE_NPM="1",
-               PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}")
+    env.update(
+        SOCIALMUSE_DATA_DIR=str(data),
+        REFLEX_USE_NPM="1",
+        PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+    )
     ours = [str(BIN / "socialmuse"), "run"]
     time_to_serve(ours, env)  # warm: make sure the cached build exists
     restarts = [time_to_serve(ours, env) for _ in range(RUNS)]
-    plain = [time_to_serve([sys.executable, "-m", "reflex", "run", "--env", "prod",
-                            "--frontend-port", str(PORT), "--backend-port", str(PORT)], env)
-             for _ in range(RUNS)]
+    plain = [
+        time_to_serve(
+            [
+                sys.executable,
+                "-m",
+                "reflex",
+                "run",
+                "--env",
+                "prod",
+                "--frontend-port",
+                str(PORT),
+                "--backend-port",
+                str(PORT),
+            ],
+            env,
+        )
+        for _ in range(RUNS)
+    ]
     ours_med, plain_med = statistics.median(restarts), statistics.median(plain)
     print(f"machine: {os.cpu_count()} cores; runs: {RUNS}")
     print(f"socialmuse run (restart, cached build): median {ours_med:.1f} s  {restarts}")

@@ -23,11 +23,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from jobs.accounts import refresh_due
 from jobs.broker import broker, redis_url
 from jobs.maintenance import housekeeping
+from jobs.metrics import dispatch as metrics_dispatch
 from jobs.publishing import dispatch_due
+from jobs.reports import dispatch as reports_dispatch
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_KEY = "socialmuse:scheduler:heartbeat"
+METRICS_EVERY = 60
+REPORTS_EVERY = 10  # due scheduled reports and milestone emails
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,14 @@ class Scheduler:
         enqueued = []
         if self.dispatch and (count := dispatch_due()):
             enqueued.append(f"posts.publish_target x{count}")
+        metrics_slot = f"socialmuse:scheduler:slot:metrics.dispatch:{int(now // METRICS_EVERY)}"
+        if self.dispatch and self.client.set(metrics_slot, "1", nx=True, ex=METRICS_EVERY * 2):
+            metrics_dispatch.send()  # claims due metric reads once a minute, whoever ticks
+            enqueued.append("metrics.dispatch")
+        reports_slot = f"socialmuse:scheduler:slot:reports.dispatch:{int(now // REPORTS_EVERY)}"
+        if self.dispatch and self.client.set(reports_slot, "1", nx=True, ex=REPORTS_EVERY * 2):
+            reports_dispatch.send()  # claims due scheduled reports, mails milestone alerts
+            enqueued.append("reports.dispatch")
         for job in PERIODIC:
             slot = int(now // job.every_seconds)
             key = f"socialmuse:scheduler:slot:{job.name}:{slot}"

@@ -14,8 +14,10 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from socialmuse.cli_analytics import analytics_app
 from socialmuse.cli_common import JsonFlag, emit, unit_of_work
 from socialmuse.cli_posts import accounts_app, posts_app, publish_due
+from socialmuse.cli_reports import reports_app
 from socialmuse.cli_validate import validate
 from socialmuse.db import DatabaseUnavailable, migrate
 from socialmuse.services import auth, brands, demo
@@ -32,6 +34,8 @@ brands_app = typer.Typer(help="Brands of an organization.", no_args_is_help=True
 app.add_typer(brands_app, name="brands")
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(posts_app, name="posts")
+app.add_typer(analytics_app, name="analytics")
+app.add_typer(reports_app, name="reports")
 app.command("publish-due")(publish_due)
 app.command("validate")(validate)
 T = TypeVar("T")
@@ -161,12 +165,19 @@ def demo_cmd(as_json: JsonFlag = False) -> None:
     """Seed a demo organization and print its login (a new password each run)."""
     with unit_of_work() as session:
         login = demo.seed_demo(session)
+        history = demo.seed_history(session, login)  # 90 days of analytics, first run only
     base = get_settings().base_url
     emit(
         as_json,
         login.model_dump(),
         f"demo organization {login.organization_id} is ready at {base}\n"
-        f"  log in as {login.email} with password {login.password}",
+        f"  log in as {login.email} with password {login.password}"
+        + "".join(
+            f"\n  brand {h.brand_id}: {h.posts} posts, {h.post_snapshots} metric snapshots "
+            f"seeded in {h.seconds:.1f}s"
+            for h in history
+            if h.seeded
+        ),
     )
 
 

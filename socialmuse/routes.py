@@ -58,3 +58,6 @@ REVIEW = "/review/[review_token]"
 def review_path(token: str) -> str:
     """Where a client reviews one post without an account (the token is the credential)."""
     return f"/review/{quote(token, safe='')}"
+
+
+ANALYTICS_REPORTS = "/analytics/reports"

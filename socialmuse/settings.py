@@ -75,6 +75,13 @@ class Settings(BaseSettings):
     s3_public_base_url: str = Field(
         default="", description="a public (CDN) address of the bucket; empty: presigned URLs"
     )
+    # Outgoing mail (scheduled reports, milestone alerts); empty host: email is off.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: str = Field(default="", repr=False)
+    smtp_starttls: bool = True
+    smtp_from: str = "SocialMuse <socialmuse@localhost>"
 
     @field_validator("data_dir")
     @classmethod

@@ -31,6 +31,7 @@ class Brand(SQLModel, table=True):
     guardrails: dict[str, Any] = json_field(default_guardrails)
     approval_policy: dict[str, Any] = json_field(default_approval_policy)
     color: str = Field(default="#6E56CF", max_length=16)
+    logo_media_id: int | None = Field(default=None)  # a MediaAsset shown on PDF reports
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()
     archived_at: datetime | None = timestamp_field()

@@ -215,3 +215,24 @@ class PasswordConnect(Protocol):
     def connect_with_password(
         self, *, service_url: str, identifier: str, password: str
     ) -> ConnectedAccount: ...
+
+
+@dataclass(frozen=True)
+class PublicProfile:
+    """A public account anyone can look up (competitor tracking): audience and recent output.
+
+    ``recent_posts`` and ``recent_engagements`` cover the account's own posts (no replies)
+    of the last ``RECENT_DAYS`` days among the newest ones the network lists.
+    """
+
+    external_id: str
+    handle: str
+    display_name: str
+    followers: int
+    following: int | None = None
+    posts: int | None = None
+    recent_posts: int = 0
+    recent_engagements: int = 0
+
+
+RECENT_DAYS = 7

@@ -7,7 +7,7 @@ answers become typed outcomes is in ``bluesky_xrpc``; facets are in ``bluesky_fa
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -15,6 +15,7 @@ import httpx
 from socialmuse.models.enums import Platform
 from socialmuse.platforms import text_rules
 from socialmuse.platforms.base import (
+    RECENT_DAYS,
     AccountContext,
     AccountMetrics,
     AuthExpired,
@@ -24,6 +25,7 @@ from socialmuse.platforms.base import (
     PostContent,
     PostMetrics,
     Problem,
+    PublicProfile,
     Published,
     Rejected,
 )
@@ -243,6 +245,47 @@ class BlueskyAdapter:
             posts=profile.get("postsCount"),
         )
 
+    def fetch_public_profile(self, account: AccountContext, handle: str) -> PublicProfile:
+        """Anyone's public numbers: ``app.bsky.actor.getProfile`` and their author feed."""
+        actor = handle.strip().lstrip("@")
+        try:
+            profile = self.xrpc.json(
+                account, "GET", "app.bsky.actor.getProfile", params={"actor": actor}
+            )
+        except Rejected as exc:
+            raise Rejected(
+                f"{NETWORK} has no account @{actor}.",
+                code="not_found",
+                http_status=exc.http_status,
+                platform_message=exc.platform_message,
+            ) from None
+        feed = self.xrpc.json(
+            account,
+            "GET",
+            "app.bsky.feed.getAuthorFeed",
+            params={"actor": profile["did"], "limit": "100", "filter": "posts_no_replies"},
+        )
+        since = datetime.now(UTC) - timedelta(days=RECENT_DAYS)
+        recent = [
+            item["post"]
+            for item in feed.get("feed") or []
+            if _indexed(item["post"]) >= since and item["post"]["author"]["did"] == profile["did"]
+        ]
+        return PublicProfile(
+            external_id=profile["did"],
+            handle=profile.get("handle") or actor,
+            display_name=profile.get("displayName") or profile.get("handle") or actor,
+            followers=int(profile.get("followersCount", 0)),
+            following=profile.get("followsCount"),
+            posts=profile.get("postsCount"),
+            recent_posts=len(recent),
+            recent_engagements=sum(
+                int(p.get(k, 0))
+                for p in recent
+                for k in ("likeCount", "repostCount", "replyCount", "quoteCount")
+            ),
+        )
+
     def fetch_comments(
         self, account: AccountContext, external_id: str, *, since: datetime | None = None
     ) -> list[Comment]:
@@ -274,3 +317,10 @@ class BlueskyAdapter:
                 )
             )
         return comments
+
+
+def _indexed(post: dict[str, Any]) -> datetime:
+    """When the AppView indexed a post (``indexedAt``, ISO 8601 with a Z)."""
+    return datetime.fromisoformat(
+        str(post.get("indexedAt", "1970-01-01T00:00:00Z")).replace("Z", "+00:00")
+    )

@@ -13,12 +13,13 @@ cannot be refreshed: a 401 means "reconnect". Connecting registers an app per in
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from socialmuse.models.enums import Platform
 from socialmuse.platforms import text_rules
 from socialmuse.platforms.base import (
+    RECENT_DAYS,
     AccountContext,
     AccountMetrics,
     Comment,
@@ -28,6 +29,7 @@ from socialmuse.platforms.base import (
     PostContent,
     PostMetrics,
     Problem,
+    PublicProfile,
     Published,
     Rejected,
     Transient,
@@ -263,6 +265,44 @@ class MastodonAdapter(MastodonConnect):
             followers=int(body.get("followers_count") or 0),
             following=int(body.get("following_count") or 0),
             posts=int(body.get("statuses_count") or 0),
+        )
+
+    def fetch_public_profile(self, account: AccountContext, handle: str) -> PublicProfile:
+        """Anyone's public numbers: ``/api/v1/accounts/lookup`` and their newest statuses."""
+        base, token = instance_base(account.base_url), access_token(account)
+        acct = handle.strip().lstrip("@")
+        try:
+            found = self._send(
+                "GET", f"{base}/api/v1/accounts/lookup", token, "read", params={"acct": acct}
+            ).json()
+        except Rejected as exc:
+            if exc.http_status == 404:
+                raise Rejected(
+                    f"{NAME} has no account @{acct}.", code="not_found", http_status=404
+                ) from None
+            raise
+        statuses = self._send(
+            "GET",
+            f"{base}/api/v1/accounts/{found['id']}/statuses",
+            token,
+            "read",
+            params={"limit": "40", "exclude_replies": "true"},
+        ).json()
+        since = datetime.now(UTC) - timedelta(days=RECENT_DAYS)
+        recent = [s for s in statuses if parse_time(s["created_at"]) >= since]
+        return PublicProfile(
+            external_id=str(found["id"]),
+            handle=found.get("acct") or acct,
+            display_name=found.get("display_name") or found.get("username") or acct,
+            followers=int(found.get("followers_count") or 0),
+            following=int(found.get("following_count") or 0),
+            posts=int(found.get("statuses_count") or 0),
+            recent_posts=len(recent),
+            recent_engagements=sum(
+                int(s.get(k) or 0)
+                for s in recent
+                for k in ("favourites_count", "reblogs_count", "replies_count")
+            ),
         )
 
     def fetch_comments(

@@ -13,9 +13,11 @@ from __future__ import annotations
 import sqlite3
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from socialmuse.emulators import metrics_model
 from socialmuse.models.enums import Platform
 from socialmuse.platforms import text_rules
 from socialmuse.platforms.base import (
@@ -52,6 +54,8 @@ class SandboxAdapter:
     def __init__(self, path: Path | None = None) -> None:
         self._path = path
         self._lock = threading.Lock()
+        # What "now" is when metrics are read (tests move it to age posts).
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def _connect(self) -> sqlite3.Connection:
         path = self._path or get_settings().data_dir / "sandbox.db"
@@ -147,14 +151,41 @@ class SandboxAdapter:
         return self.connect(handle=account.handle)
 
     def fetch_post_metrics(self, account: AccountContext, external_id: str) -> PostMetrics:
+        """Counters grown by the shared metrics model from the post's age, plus real replies."""
         with self._connect() as conn:
+            row = conn.execute(
+                "SELECT created_at FROM sandbox_post WHERE id = ? AND account = ?",
+                (external_id, account.external_id),
+            ).fetchone()
             replies = conn.execute(
                 "SELECT COUNT(*) FROM sandbox_post WHERE in_reply_to = ?", (external_id,)
             ).fetchone()[0]
-        return PostMetrics(comments=int(replies))
+        if row is None:
+            raise Rejected(
+                "Sandbox has no such post (it was deleted).", code="not_found", http_status=404
+            )
+        now = self.clock()
+        counts = metrics_model.post_counts(
+            external_id,
+            Platform.SANDBOX.value,
+            metrics_model.followers(account.external_id, now),
+            now - datetime.fromisoformat(row[0]),
+        )
+        return PostMetrics(
+            impressions=counts.impressions,
+            likes=counts.likes,
+            comments=counts.comments + int(replies),
+            shares=counts.shares,
+            clicks=counts.clicks,
+            saves=counts.saves,
+        )
 
     def fetch_account_metrics(self, account: AccountContext) -> AccountMetrics:
-        return AccountMetrics(followers=0, following=0, posts=self.count_posts(account.external_id))
+        return AccountMetrics(
+            followers=metrics_model.followers(account.external_id, self.clock()),
+            following=metrics_model.following(account.external_id),
+            posts=self.count_posts(account.external_id),
+        )
 
     def fetch_comments(
         self, account: AccountContext, external_id: str, *, since: datetime | None = None

@@ -12,12 +12,13 @@ Connecting and token refresh live in ``x_connect``, X's answers in ``x_api``, up
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from socialmuse.models.enums import Platform
 from socialmuse.platforms import text_rules
 from socialmuse.platforms.base import (
+    RECENT_DAYS,
     AccountContext,
     AccountMetrics,
     Comment,
@@ -26,6 +27,7 @@ from socialmuse.platforms.base import (
     PostContent,
     PostMetrics,
     Problem,
+    PublicProfile,
     Published,
     Rejected,
 )
@@ -35,6 +37,7 @@ from socialmuse.platforms.x_connect import XConnect
 from socialmuse.platforms.x_media import upload
 
 TIMELINE_FIELDS = "created_at,conversation_id,attachments,entities"
+_ENGAGEMENT_COUNTS = ("like_count", "reply_count", "retweet_count", "quote_count")
 THREAD_FIELDS = "created_at,author_id,conversation_id,referenced_tweets,entities"
 
 
@@ -229,6 +232,48 @@ class XAdapter(XConnect):
             followers=int(counts.get("followers_count") or 0),
             following=int(counts.get("following_count") or 0),
             posts=int(counts.get("tweet_count") or 0),
+        )
+
+    def fetch_public_profile(self, account: AccountContext, handle: str) -> PublicProfile:
+        """Anyone's public numbers: ``/2/users/by/username`` and their newest posts."""
+        name = handle.strip().lstrip("@")
+        params = {"user.fields": "public_metrics"}
+        body = self._call(
+            account, "GET", f"/2/users/by/username/{name}", "read", params=params
+        ).json()
+        if "data" not in body:
+            said = " ".join(str(e.get("detail")) for e in body.get("errors") or [])
+            raise Rejected(
+                f"{NAME} has no account @{name}.", code="not_found", platform_message=said
+            )
+        user, counts = body["data"], body["data"].get("public_metrics") or {}
+        since = datetime.now(UTC) - timedelta(days=RECENT_DAYS)
+        timeline = self._call(
+            account,
+            "GET",
+            f"/2/users/{user['id']}/tweets",
+            "read",
+            params={
+                "max_results": "100",
+                "exclude": "replies,retweets",
+                "tweet.fields": "public_metrics,created_at",
+                "start_time": since.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            },
+        ).json()
+        recent = timeline.get("data") or []
+        engagements = sum(
+            sum(int(t.get("public_metrics", {}).get(k) or 0) for k in _ENGAGEMENT_COUNTS)
+            for t in recent
+        )
+        return PublicProfile(
+            external_id=str(user["id"]),
+            handle=user["username"],
+            display_name=user.get("name") or user["username"],
+            followers=int(counts.get("followers_count") or 0),
+            following=int(counts.get("following_count") or 0),
+            posts=int(counts.get("tweet_count") or 0),
+            recent_posts=len(recent),
+            recent_engagements=engagements,
         )
 
     def fetch_comments(

@@ -27,9 +27,10 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
 from socialmuse import webapp
+from tests.browser.mail import Inbox, mail_server
 from tests.browser.networks import network_env, x_network
 
-__all__ = ["network_env", "x_network"]  # fixtures: emulated networks the app signs in to
+__all__ = ["mail_server", "network_env", "x_network"]  # fixtures: emulated networks, SMTP
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("SOCIALMUSE_CHROMIUM", "/usr/bin/chromium")
@@ -136,6 +137,7 @@ def _spawn(name: str, argv: list[str], env: dict[str, str], log: Path) -> AppPro
 def running_app(
     backend: dict[str, str],
     network_env: dict[str, str],
+    mail_server: Inbox,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[RunningApp]:
     """Build (cached by fingerprint) and serve the production app on one port.
@@ -154,6 +156,7 @@ def running_app(
         **backend,
         **webapp.port_env(port),
         **network_env,
+        **mail_server.env,  # scheduled reports and milestone emails go to the test inbox
         "SOCIALMUSE_BASE_URL": url,
         "REFLEX_WEB_WORKDIR": str(WEB_DIR),
         "REFLEX_USE_NPM": "1",
@@ -182,7 +185,12 @@ def running_app(
         _wait_until_serving(url, server.proc, log)
         app.processes += [
             _spawn(
-                "scheduler", [str(venv_bin / "socialmuse"), "scheduler"], env, logs / "sched.log"
+                # -m, not the console script: the script imports the installed checkout,
+                # and the scheduler must run this checkout's code like the server and worker
+                "scheduler",
+                [sys.executable, "-m", "socialmuse.cli", "scheduler"],
+                env,
+                logs / "sched.log",
             ),
             _spawn(
                 "worker",

@@ -11,7 +11,7 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,16 +36,19 @@ from socialmuse.platforms.base import ConnectedAccount, MediaFile
 from socialmuse.services import (
     accounts,
     ai_config,
+    analytics,
     approval_policy,
     approvals,
     audit,
     brands,
+    competitors,
     csv_export,
     csv_import,
     demo_calendar,
     guardrails,
     media,
     media_library,
+    milestones,
     notifications,
     oauth_choices,
     oauth_connect,
@@ -393,6 +396,145 @@ CROSS_TENANT_CALLS |= {
         s, actor=w.a.actor, brand_id=w.b_brand, asset_ids=[_b_asset(s, w)]
     ),
 }
+
+
+def _b_competitor(s: Session, w: World) -> int:
+    """A competitor B tracks (created inside the call, rolled back with it)."""
+    from socialmuse.models.metrics import Competitor
+
+    row = Competitor(
+        organization_id=w.b.actor.organization_id,
+        brand_id=w.b_brand,
+        platform="mastodon",
+        handle="rival",
+        external_id="1",
+    )
+    s.add(row)
+    s.flush()
+    return row.id or 0
+
+
+_RANGE = {"start": date(2026, 1, 1), "end": date(2026, 1, 31)}
+
+
+def _b_range_view(name: str) -> Call:
+    """An analytics view over B's brand for one month."""
+
+    def call(s: Session, w: World) -> Any:
+        return getattr(analytics, name)(s, actor=w.a.actor, brand_id=w.b_brand, **_RANGE)
+
+    return call
+
+
+CROSS_TENANT_CALLS |= {
+    f"analytics.{name}": _b_range_view(name)
+    for name in (
+        "summary",
+        "engagement_over_time",
+        "network_comparison",
+        "follower_growth",
+        "top_posts",
+        "hashtag_performance",
+        "campaign_performance",
+    )
+}
+CROSS_TENANT_CALLS |= {
+    "analytics.best_times": lambda s, w: analytics.best_times(
+        s, actor=w.a.actor, account_id=w.b_account
+    ),
+    "analytics.upcoming_posts": lambda s, w: analytics.upcoming_posts(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "analytics.failing_targets": lambda s, w: analytics.failing_targets(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "analytics.accounts_needing_reconnection": lambda s, w: analytics.accounts_needing_reconnection(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "competitors.add_competitor": lambda s, w: competitors.add_competitor(
+        s, actor=w.a.actor, brand_id=w.b_brand, platform="mastodon", handle="rival"
+    ),
+    "competitors.remove_competitor": lambda s, w: competitors.remove_competitor(
+        s, actor=w.a.actor, competitor_id=_b_competitor(s, w)
+    ),
+    "competitors.list_competitors": lambda s, w: competitors.list_competitors(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "competitors.compare": lambda s, w: competitors.compare(s, actor=w.a.actor, brand_id=w.b_brand),
+    "milestones.list_alerts": lambda s, w: milestones.list_alerts(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+}
+
+
+def _b_schedule(s: Session, w: World) -> int:
+    """A weekly report schedule of B's brand (inserted directly: no audit event of B's)."""
+    from socialmuse.models import ReportSchedule, utcnow
+
+    row = ReportSchedule(
+        organization_id=w.b.actor.organization_id,
+        brand_id=w.b_brand,
+        frequency="weekly",
+        recipients=["b-boss@example.com"],
+        format="pdf",
+        next_run_at=utcnow(),
+    )
+    s.add(row)
+    s.flush()
+    return row.id or 0
+
+
+def _logo(tmp: str = "/tmp") -> Path:
+    from PIL import Image
+
+    path = Path(tmp) / "tenancy-logo.png"
+    Image.new("RGB", (8, 8), (1, 2, 3)).save(path)
+    return path
+
+
+def _report_calls() -> dict[str, Call]:
+    from socialmuse.services import report_schedules, reports
+
+    schedule_form = report_schedules.ScheduleInput(recipients="a-spy@example.com")
+    return {
+        "reports.build_report": lambda s, w: reports.build_report(
+            s, actor=w.a.actor, brand_id=w.b_brand, **_RANGE
+        ),
+        "reports.export": lambda s, w: reports.export(
+            s, actor=w.a.actor, brand_id=w.b_brand, format="csv", **_RANGE
+        ),
+        "reports.filter_accounts": lambda s, w: reports.filter_accounts(
+            s, actor=w.a.actor, brand_id=w.b_brand
+        ),
+        "reports.get_logo": lambda s, w: reports.get_logo(s, actor=w.a.actor, brand_id=w.b_brand),
+        "reports.set_logo": lambda s, w: reports.set_logo(
+            s, actor=w.a.actor, brand_id=w.b_brand, path=_logo()
+        ),
+        "reports.clear_logo": lambda s, w: reports.clear_logo(
+            s, actor=w.a.actor, brand_id=w.b_brand
+        ),
+        "report_schedules.list_schedules": lambda s, w: report_schedules.list_schedules(
+            s, actor=w.a.actor, brand_id=w.b_brand
+        ),
+        "report_schedules.create_schedule": lambda s, w: report_schedules.create_schedule(
+            s, actor=w.a.actor, brand_id=w.b_brand, data=schedule_form
+        ),
+        "report_schedules.get_schedule": lambda s, w: report_schedules.get_schedule(
+            s, actor=w.a.actor, schedule_id=_b_schedule(s, w)
+        ),
+        "report_schedules.update_schedule": lambda s, w: report_schedules.update_schedule(
+            s, actor=w.a.actor, schedule_id=_b_schedule(s, w), data=schedule_form
+        ),
+        "report_schedules.delete_schedule": lambda s, w: report_schedules.delete_schedule(
+            s, actor=w.a.actor, schedule_id=_b_schedule(s, w)
+        ),
+        "report_schedules.send_now": lambda s, w: report_schedules.send_now(
+            s, actor=w.a.actor, schedule_id=_b_schedule(s, w)
+        ),
+    }
+
+
+CROSS_TENANT_CALLS |= _report_calls()
 
 
 # Functions that work on "the actor's own organization": called with A's real actor, their

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
+from socialmuse.emulators import metrics_model
 from socialmuse.emulators.base import Emulator
 from socialmuse.emulators.bluesky.ids import Claims, Signer, tid
 from socialmuse.emulators.bluesky.state import (
@@ -58,6 +59,16 @@ class BlueskyEmulator(Emulator):
         self.signer = Signer()
         self.store = Store()
         self._tid_last = 0
+        # Counts and followers grow with time (metrics_model) unless set explicitly.
+        self.evolve_metrics = False
+
+    def follower_count(self, did: str) -> int:
+        """Set followers, plus the model's slow growth when metrics evolve."""
+        account = self.store.accounts.get(did)
+        base = account.followers if account else 0
+        if not self.evolve_metrics:
+            return base
+        return base + metrics_model.followers(did, datetime.fromtimestamp(self.now(), UTC))
 
     def now(self) -> float:
         return time.time() + self.clock_offset

@@ -24,6 +24,7 @@ from typing import Any
 
 from starlette.routing import BaseRoute
 
+from socialmuse.emulators import metrics_model
 from socialmuse.emulators.base import Emulator
 from socialmuse.emulators.graph.state import (
     AuthCode,
@@ -73,6 +74,8 @@ class GraphEmulator(Emulator):
         self.app_secret = "emulator-app-secret"
         self.unfetchable: set[str] = set()  # media URLs Meta's fetcher cannot download
         self.authorize_as: str | None = None  # the person/profile the login dialog signs in
+        # Counters, insights and followers grow with time (metrics_model) unless set.
+        self.evolve_metrics = False
         self.ids = Ids()
         self._clear_state()
 
@@ -197,6 +200,38 @@ class GraphEmulator(Emulator):
                 for item in self.items.values()
                 if owner in (None, item.owner) and (replies or item.reply_to_id is None)
             )
+
+    def grown(self, item: Item) -> tuple[dict[str, int], dict[str, int]]:
+        """An item's (counters, insights): the model's by age when evolving, set ones win."""
+        if not self.evolve_metrics:
+            return item.counters, item.insights
+        profile = self.profiles.get(item.owner)
+        audience = self.follower_count(profile) if profile else 100
+        c = metrics_model.post_counts(item.id, item.network, audience, self.now() - item.created_at)
+        counters = {"likes": c.likes, "reactions": c.likes, "shares": c.shares}
+        comments = sum(1 for m in self.comments.values() if m.on == item.id)
+        counters["comments"] = c.comments + comments
+        insights = {
+            "post_media_view": c.impressions,
+            "post_total_media_view_unique": c.impressions * 4 // 5,
+            "post_clicks": c.clicks,
+            "views": c.impressions,
+            "reach": c.impressions * 4 // 5,
+            "likes": c.likes,
+            "comments": counters["comments"],
+            "replies": counters["comments"],
+            "saved": c.saves,
+            "shares": c.shares,
+            "reposts": c.shares * 3 // 4,
+            "quotes": c.shares - c.shares * 3 // 4,
+            "total_interactions": c.likes + counters["comments"] + c.shares + c.saves,
+        }
+        return counters | item.counters, insights | item.insights
+
+    def follower_count(self, profile: Profile) -> int:
+        """Set followers, plus the model's slow growth when metrics evolve."""
+        grown = metrics_model.followers(profile.id, self.now()) if self.evolve_metrics else 0
+        return profile.followers + grown
 
     def set_metrics(self, item_id: str, **values: int) -> None:
         """Counters (``likes``, ``comments``, ``shares``, ``reactions``...) and insights."""

@@ -152,8 +152,8 @@ def profile_json(
     record: dict[str, Any] = {"id": profile.id, "name": profile.name, "username": profile.username}
     if profile.network == "facebook":
         record |= {
-            "followers_count": profile.followers,
-            "fan_count": profile.followers,
+            "followers_count": emu.follower_count(profile),
+            "fan_count": emu.follower_count(profile),
             "link": f"https://www.facebook.com/{profile.id}",
         }
         manager = emu.people.get(token.subject)
@@ -163,7 +163,7 @@ def profile_json(
     if profile.network == "instagram":
         record |= {
             "user_id": profile.id,
-            "followers_count": profile.followers,
+            "followers_count": emu.follower_count(profile),
             "follows_count": profile.follows,
             "media_count": len(owned),
             "account_type": "BUSINESS",
@@ -177,6 +177,7 @@ def item_json(emu: GraphEmulator, item: Item, fields: str | None) -> dict[str, A
     profile = emu.profiles.get(item.owner)
     username = profile.username if profile else item.owner.removeprefix("visitor:")
     comments = [c for c in emu.comments.values() if c.on == item.id]
+    counters, _insights = emu.grown(item)
     base: dict[str, Any] = {"id": item.id}
     if item.network == "facebook":
         page, post = item.id.split("_", 1)
@@ -186,9 +187,9 @@ def item_json(emu: GraphEmulator, item: Item, fields: str | None) -> dict[str, A
             "created_time": graph_time(item.created_at),
             "permalink_url": f"https://www.facebook.com/{page}/posts/{post}",
             "from": {"id": page, "name": profile.name if profile else page},
-            "shares": {"count": item.counters.get("shares", 0)},
-            "reactions": summary(item.counters.get("reactions", item.counters.get("likes", 0))),
-            "comments": summary(item.counters.get("comments", len(comments))),
+            "shares": {"count": counters.get("shares", 0)},
+            "reactions": summary(counters.get("reactions", counters.get("likes", 0))),
+            "comments": summary(counters.get("comments", len(comments))),
         }
         if item.link:
             record["link"] = item.link
@@ -206,8 +207,8 @@ def item_json(emu: GraphEmulator, item: Item, fields: str | None) -> dict[str, A
             "timestamp": graph_time(item.created_at),
             "username": username,
             "owner": {"id": item.owner},
-            "like_count": item.counters.get("likes", 0),
-            "comments_count": item.counters.get("comments", len(comments)),
+            "like_count": counters.get("likes", 0),
+            "comments_count": counters.get("comments", len(comments)),
         }
         return pick(record, fields, ())
     media_type = "TEXT_POST" if item.media_type == "TEXT" else item.media_type
@@ -283,7 +284,7 @@ def read_edge(
             node,
             params.get("metric"),
             THREADS_USER_METRICS,
-            {"followers_count": profile.followers},
+            {"followers_count": emu.follower_count(profile)},
             total=True,
         )
     item = emu.items.get(node)
@@ -293,7 +294,7 @@ def read_edge(
             "instagram": INSTAGRAM_METRICS,
             "threads": THREADS_METRICS,
         }[item.network]
-        return insights(emu, node, params.get("metric"), allowed, item.insights)
+        return insights(emu, node, params.get("metric"), allowed, emu.grown(item)[1])
     if item is not None and edge in ("replies", "conversation") and item.network == "threads":
         replies = sorted(
             (

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
+from socialmuse.emulators import metrics_model
 from socialmuse.emulators.base import Emulator
 from socialmuse.emulators.linkedin.gate import ApiError, Gatekeeping, Handler
 from socialmuse.emulators.linkedin.state import (
@@ -83,8 +84,25 @@ class LinkedInEmulator(Gatekeeping, Emulator):
         self.clock = clock or (lambda: datetime.now(UTC))
         self.offset = timedelta(0)
         self.authorize_as: str | None = None  # member id the authorization page signs in as
+        # Statistics and followers grow with time (metrics_model) unless set explicitly.
+        self.evolve_metrics = False
         self._ids = ShareIds()
         self._clear_state()
+
+    def grown_counts(self, post: Post) -> metrics_model.Counts | None:
+        """The post's counters from its age by the shared model; None when not evolving."""
+        if not self.evolve_metrics:
+            return None
+        org = self.organizations.get(post.author.removeprefix("urn:li:organization:"))
+        audience = self.follower_count(org.id, org.followers) if org else 500
+        return metrics_model.post_counts(
+            post.urn, "linkedin", audience, self.now() - post.created_at
+        )
+
+    def follower_count(self, org_id: str, followers: int) -> int:
+        """Set followers, plus the model's slow growth when metrics evolve."""
+        grown = metrics_model.followers(org_id, self.now()) if self.evolve_metrics else 0
+        return followers + grown
 
     def _clear_state(self) -> None:
         client_id, client_secret, refresh = self.default_app

@@ -97,15 +97,16 @@ def social_routes(emulator: LinkedInEmulator) -> list[BaseRoute]:
             post, _ = target(request.path_params["urn"])
             emulator.require_reader(caller, post.author, "socialMetadata.GET")
             comments = emulator.comments.get(post.urn, [])
+            grown = emulator.grown_counts(post)
+            reactions = post.reactions or ({"LIKE": grown.likes} if grown else {})
             return JSONResponse(
                 {
                     "entity": post.urn,
                     "reactionSummaries": {
-                        kind: {"reactionType": kind, "count": n}
-                        for kind, n in post.reactions.items()
+                        kind: {"reactionType": kind, "count": n} for kind, n in reactions.items()
                     },
                     "commentSummary": {
-                        "count": len(comments),
+                        "count": len(comments) + (grown.comments if grown else 0),
                         "topLevelCount": sum(1 for c in comments if c.parent is None),
                     },
                     "commentsState": "OPEN",
@@ -128,6 +129,20 @@ def social_routes(emulator: LinkedInEmulator) -> list[BaseRoute]:
                 post = emulator.posts.get(urn)
                 if post is None or post.author != org_urn:
                     continue
+                grown = emulator.grown_counts(post)
+                model = (
+                    {
+                        "impressionCount": grown.impressions,
+                        "uniqueImpressionsCount": grown.impressions * 4 // 5,
+                        "clickCount": grown.clicks,
+                        "likeCount": sum(post.reactions.values()) or grown.likes,
+                        "commentCount": len(emulator.comments.get(urn, [])) + grown.comments,
+                        "shareCount": grown.shares,
+                        "engagement": round(grown.engagements / max(grown.impressions, 1), 4),
+                    }
+                    if grown
+                    else {}
+                )
                 stats = {
                     "impressionCount": 0,
                     "uniqueImpressionsCount": 0,
@@ -136,6 +151,7 @@ def social_routes(emulator: LinkedInEmulator) -> list[BaseRoute]:
                     "commentCount": len(emulator.comments.get(urn, [])),
                     "shareCount": 0,
                     "engagement": 0.0,
+                    **model,
                     **post.statistics,
                 }
                 rows.append(
@@ -148,7 +164,7 @@ def social_routes(emulator: LinkedInEmulator) -> list[BaseRoute]:
         org = emulator.organizations.get(urn.removeprefix("urn:li:organization:"))
         if org is None or request.query_params.get("edgeType") != "COMPANY_FOLLOWED_BY_MEMBER":
             raise ApiError(404, f"Network size of {urn} does not exist", code="NOT_FOUND")
-        return JSONResponse({"firstDegreeSize": org.followers})
+        return JSONResponse({"firstDegreeSize": emulator.follower_count(org.id, org.followers)})
 
     e = emulator.endpoint
     comments = "/rest/socialActions/{urn}/comments"

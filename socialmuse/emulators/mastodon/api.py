@@ -104,6 +104,15 @@ def api_routes(emulator: MastodonEmulator) -> list[BaseRoute]:
             return error("Record not found", 404)
         return JSONResponse(emulator.account_dict(account))
 
+    async def lookup(request: Request, caller: Caller) -> Response:
+        """GET /api/v1/accounts/lookup?acct=: a local account by username (public)."""
+        acct = request.query_params.get("acct", "").lstrip("@").split("@")[0]
+        with emulator.lock:
+            found = next((a for a in emulator.accounts.values() if a.username == acct), None)
+            if found is None:
+                return error("Record not found", 404)
+            return JSONResponse(emulator.account_dict(found))
+
     async def account_statuses(request: Request, caller: Caller) -> Response:
         account_id = request.path_params["id"]
         if account_id not in emulator.accounts:
@@ -272,6 +281,7 @@ def api_routes(emulator: MastodonEmulator) -> list[BaseRoute]:
             e(verify_credentials, scope="read:accounts"),
             methods=["GET"],
         ),
+        Route("/api/v1/accounts/lookup", e(lookup, scope=None), methods=["GET"]),
         Route("/api/v1/accounts/{id}", e(get_account, scope=None), methods=["GET"]),
         Route("/api/v1/accounts/{id}/statuses", e(account_statuses, scope=None), methods=["GET"]),
         Route("/api/v1/statuses", e(create_status, scope="write:statuses"), methods=["POST"]),

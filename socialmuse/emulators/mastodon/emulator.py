@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
+from socialmuse.emulators import metrics_model
 from socialmuse.emulators.base import Emulator
 from socialmuse.emulators.mastodon.state import (
     Account,
@@ -85,6 +86,8 @@ class MastodonEmulator(Emulator):
         self.api_limit_config = (api_limit, api_period)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.authorize_as: str | None = None  # username /oauth/authorize signs in as
+        # Counters and followers grow with time (metrics_model) unless set explicitly.
+        self.evolve_metrics = False
         self._ids = Snowflake()
         self._clear_state()
 
@@ -267,7 +270,7 @@ class MastodonEmulator(Emulator):
         with self.lock:
             author = self.accounts[status.account_id]
             parent = self.statuses.get(status.in_reply_to_id or "")
-            return status_json(
+            body = status_json(
                 status,
                 account=self.account_dict(author),
                 base_url=self.base_url,
@@ -275,10 +278,35 @@ class MastodonEmulator(Emulator):
                 replies=sum(1 for s in self.statuses.values() if s.in_reply_to_id == status.id),
                 in_reply_to_account_id=parent.account_id if parent else None,
             )
+            if self.evolve_metrics:
+                counts = metrics_model.post_counts(
+                    status.id,
+                    "mastodon",
+                    self.follower_count(author),
+                    self.clock() - status.created_at,
+                )
+                grown = {
+                    "replies_count": counts.comments,
+                    "reblogs_count": counts.shares,
+                    "favourites_count": counts.likes,
+                }
+                set_names = {"replies": "replies_count", "reblogs": "reblogs_count"}
+                set_names["favourites"] = "favourites_count"
+                for counter, name in set_names.items():
+                    if counter not in status.counters:
+                        body[name] = grown[name] + (body[name] if counter == "replies" else 0)
+            return body
+
+    def follower_count(self, account: Account) -> int:
+        """Set followers, plus the model's slow growth when metrics evolve."""
+        grown = metrics_model.followers(account.id, self.clock()) if self.evolve_metrics else 0
+        return account.followers + grown
 
     def account_dict(self, account: Account) -> dict[str, Any]:
         count = sum(1 for s in self.statuses.values() if s.account_id == account.id)
-        return account_json(account, self.base_url, count)
+        body = account_json(account, self.base_url, count)
+        body["followers_count"] = self.follower_count(account)
+        return body
 
     # Authentication and the per-token request limit, around every /api handler.
 

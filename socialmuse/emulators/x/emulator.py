@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
+from socialmuse.emulators import metrics_model
 from socialmuse.emulators.base import Emulator
 from socialmuse.emulators.x.state import (
     AccessToken,
@@ -42,6 +43,7 @@ DEFAULT_LIMITS = {
     "DELETE /2/tweets/:id": 50,
     "GET /2/tweets/:id": 900,
     "GET /2/users/me": 75,
+    "GET /2/users/by/username/{username}": 900,
     "GET /2/users/:id/tweets": 900,
     "GET /2/tweets/search/recent": 300,
     "media": 1875,
@@ -91,6 +93,8 @@ class XEmulator(Emulator):
         self.offset = timedelta()
         self.authorize_as: str | None = None  # username /oauth2/authorize signs in as
         self.fail_media_processing = False  # the next video/GIF ends "failed"
+        # Counters and followers grow with time (metrics_model) unless set explicitly.
+        self.evolve_metrics = False
         self._ids = Snowflake()
         self._clear_state()
 
@@ -210,8 +214,29 @@ class XEmulator(Emulator):
         with self.lock:
             self.tweets[tweet_id].metrics.update(counters)
 
+    def evolved_metrics(self, tweet: Tweet) -> dict[str, int]:
+        """Counters grown from the post's age by the shared model (explicit ones win)."""
+        author = self.users.get(tweet.author_id)
+        audience = self.follower_count(author) if author else 0
+        counts = metrics_model.post_counts(tweet.id, "x", audience, self.now() - tweet.created_at)
+        return {
+            "impression_count": counts.impressions,
+            "like_count": counts.likes,
+            "reply_count": counts.comments,
+            "retweet_count": counts.shares * 3 // 4,
+            "quote_count": counts.shares - counts.shares * 3 // 4,
+            "bookmark_count": counts.saves,
+        } | tweet.metrics
+
+    def follower_count(self, user: User) -> int:
+        """Set followers, plus the model's slow growth when metrics evolve."""
+        grown = metrics_model.followers(user.id, self.now()) if self.evolve_metrics else 0
+        return user.followers + grown
+
     def tweet_dict(self, tweet: Tweet, fields: set[str]) -> dict[str, Any]:
         data = tweet_json(tweet, fields)
+        if "public_metrics" in fields and self.evolve_metrics:
+            data["public_metrics"] |= self.evolved_metrics(tweet)
         if "public_metrics" in fields and "reply_count" not in tweet.metrics:
             data["public_metrics"]["reply_count"] = sum(
                 1

@@ -108,10 +108,38 @@ def tweet_routes(emulator: XEmulator) -> list[BaseRoute]:
             tweet.deleted = True
         return JSONResponse({"data": {"deleted": True}})
 
+    def profile(user: User, fields: set[str]) -> dict[str, Any]:
+        data = user_json(user, fields, emulator.tweet_count(user.id))
+        if "public_metrics" in data:
+            data["public_metrics"]["followers_count"] = emulator.follower_count(user)
+        return data
+
     async def me(request: Request, user: User) -> Response:
         with emulator.lock:
-            count = emulator.tweet_count(user.id)
-            return JSONResponse({"data": user_json(user, _fields(request, "user.fields"), count)})
+            return JSONResponse({"data": profile(user, _fields(request, "user.fields"))})
+
+    async def by_username(request: Request, user: User) -> Response:
+        """GET /2/users/by/username/:username: a public profile; 200 with errors if absent."""
+        name = request.path_params["username"]
+        with emulator.lock:
+            found = emulator.user_by_username(name)
+            if found is None:
+                return JSONResponse(
+                    {
+                        "errors": [
+                            {
+                                "value": name,
+                                "detail": f"Could not find user with username: [{name}].",
+                                "title": "Not Found Error",
+                                "resource_type": "user",
+                                "parameter": "username",
+                                "resource_id": name,
+                                "type": "https://api.twitter.com/2/problems/resource-not-found",
+                            }
+                        ]
+                    }
+                )
+            return JSONResponse({"data": profile(found, _fields(request, "user.fields"))})
 
     async def user_tweets(request: Request, user: User) -> Response:
         owner = request.path_params["id"]
@@ -163,5 +191,6 @@ def tweet_routes(emulator: XEmulator) -> list[BaseRoute]:
         route("/2/tweets/{id}", lookup, "GET", read),
         route("/2/tweets/{id}", delete, "DELETE", write),
         route("/2/users/me", me, "GET", read),
+        route("/2/users/by/username/{username}", by_username, "GET", read),
         route("/2/users/{id}/tweets", user_tweets, "GET", read),
     ]

@@ -5,7 +5,7 @@ module binds itself to ``jobs.broker.broker`` explicitly, so import order cannot
 actor on Dramatiq's default broker.
 """
 
-from jobs import accounts, maintenance, publishing
+from jobs import accounts, evergreen, maintenance, publishing
 from jobs.broker import broker
 
-__all__ = ["accounts", "broker", "maintenance", "publishing"]
+__all__ = ["accounts", "broker", "evergreen", "maintenance", "publishing"]

@@ -8,6 +8,7 @@ exist), and one in the repeated hour takes its first occurrence.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -24,6 +25,7 @@ from socialmuse.services.calendar import load_post
 from socialmuse.services.errors import NotFound, ValidationError
 from socialmuse.services.permissions import Action, Actor
 
+_HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 HORIZON_DAYS = 366
 MAX_SLOTS_PER_ACCOUNT = 100
@@ -45,14 +47,17 @@ class SlotPublic(BaseModel):
 
 
 def parse_slot_time(value: str) -> int:
-    """``HH:MM`` (24-hour) as a minute of the day."""
-    try:
-        parsed = time.fromisoformat((value or "").strip())
-    except ValueError:
+    """``HH:MM`` or ``H:MM`` (24-hour) as a minute of the day."""
+    match = _HHMM.match((value or "").strip())
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
         raise ValidationError(
             f"{value!r} is not a time of day; use HH:MM, e.g. 09:30.", field="time"
-        ) from None
-    return parsed.hour * 60 + parsed.minute
+        )
+    return int(match[1]) * 60 + int(match[2])
+
+
+def _label(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
 def _check_weekday(weekday: int) -> int:
@@ -70,7 +75,7 @@ def _public(slot: PostingSlot, account: SocialAccount) -> SlotPublic:
         weekday=slot.weekday,
         weekday_label=WEEKDAYS[slot.weekday],
         minute_of_day=slot.minute_of_day,
-        time_label=f"{slot.minute_of_day // 60:02d}:{slot.minute_of_day % 60:02d}",
+        time_label=_label(slot.minute_of_day),
     )
 
 
@@ -88,7 +93,7 @@ def add_slot(
     ).all()
     if any(s.weekday == weekday and s.minute_of_day == minute for s in existing):
         raise ValidationError(
-            f"@{account.handle} already has a slot on {WEEKDAYS[weekday]} at {at.strip()}.",
+            f"@{account.handle} already has a slot on {WEEKDAYS[weekday]} at {_label(minute)}.",
             field="time",
         )
     if len(existing) >= MAX_SLOTS_PER_ACCOUNT:

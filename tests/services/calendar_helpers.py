@@ -11,9 +11,16 @@ from socialmuse.models.enums import PostStatus, TargetStatus
 from socialmuse.services import accounts
 from tests.factories import Person
 
+Paris = tuple[Person, int, int]
+"""An owner, their brand (Europe/Paris) and its Sandbox account."""
+Library = tuple[Person, int, int, int]
+"""An owner, their brand, its Sandbox account and a published post."""
+
 
 def sandbox(session: Session, person: Person, brand_id: int, handle: str = "bakery") -> int:
-    account = accounts.connect_sandbox(session, actor=person.actor, brand_id=brand_id, handle=handle)
+    account = accounts.connect_sandbox(
+        session, actor=person.actor, brand_id=brand_id, handle=handle
+    )
     session.commit()
     return account.id
 

@@ -12,21 +12,21 @@ from socialmuse.models.enums import PostStatus, Role, TargetStatus
 from socialmuse.services import calendar, campaigns
 from socialmuse.services.errors import NotFound, ValidationError
 from tests.factories import brand, owner, teammate
-from tests.services.calendar_helpers import post_at, sandbox
+from tests.services.calendar_helpers import Paris, post_at, sandbox
 
 PARIS_WINTER = datetime(2027, 3, 26, 8, 0, tzinfo=UTC)  # Friday 09:00 CET
 WEEK = (datetime(2027, 3, 21, 23, 0, tzinfo=UTC), datetime(2027, 4, 4, 22, 0, tzinfo=UTC))
 
 
 @pytest.fixture()
-def paris(session: Session):  # type: ignore[no-untyped-def]
+def paris(session: Session) -> Paris:
     person = owner(session)
     brand_id = brand(session, person, "Bakery", tz="Europe/Paris")
     account = sandbox(session, person, brand_id)
     return person, brand_id, account
 
 
-def test_window_and_filters(session: Session, paris) -> None:  # type: ignore[no-untyped-def]
+def test_window_and_filters(session: Session, paris: Paris) -> None:
     person, brand_id, account = paris
     other_account = sandbox(session, person, brand_id, handle="second")
     launch = campaigns.create_campaign(
@@ -43,9 +43,7 @@ def test_window_and_filters(session: Session, paris) -> None:  # type: ignore[no
         status=PostStatus.DRAFT,
     )
     post_at(session, person, brand_id, [account], PARIS_WINTER + timedelta(days=30))
-    campaigns.set_post_campaign(
-        session, actor=person.actor, post_id=second, campaign_id=launch.id
-    )
+    campaigns.set_post_campaign(session, actor=person.actor, post_id=second, campaign_id=launch.id)
     tag = Tag(organization_id=person.actor.organization_id, name="bread", color="#30A46C")
     session.add(tag)
     session.flush()
@@ -54,7 +52,11 @@ def test_window_and_filters(session: Session, paris) -> None:  # type: ignore[no
 
     def ids(**filters) -> list[int]:  # type: ignore[no-untyped-def]
         found = calendar.list_calendar(
-            session, actor=person.actor, brand_id=brand_id, start_utc=WEEK[0], end_utc=WEEK[1],
+            session,
+            actor=person.actor,
+            brand_id=brand_id,
+            start_utc=WEEK[0],
+            end_utc=WEEK[1],
             **filters,
         )
         return [e.id for e in found]
@@ -73,7 +75,8 @@ def test_window_and_filters(session: Session, paris) -> None:  # type: ignore[no
 
 
 def test_search_matches_words_and_survives_query_syntax(
-    session: Session, paris  # type: ignore[no-untyped-def]
+    session: Session,
+    paris: Paris,
 ) -> None:
     person, brand_id, account = paris
     croissant = post_at(
@@ -118,7 +121,7 @@ def test_search_matches_words_and_survives_query_syntax(
     assert search("chocolat") == [croissant]
 
 
-def test_reschedule_keeps_wall_time_across_dst(session: Session, paris) -> None:  # type: ignore[no-untyped-def]
+def test_reschedule_keeps_wall_time_across_dst(session: Session, paris: Paris) -> None:
     person, brand_id, account = paris
     post_id = post_at(session, person, brand_id, [account], PARIS_WINTER)
     entry = calendar.reschedule_post(
@@ -133,7 +136,7 @@ def test_reschedule_keeps_wall_time_across_dst(session: Session, paris) -> None:
     assert event.details["to"].startswith("2027-03-29T07:00")
 
 
-def test_reschedule_refusals(session: Session, paris) -> None:  # type: ignore[no-untyped-def]
+def test_reschedule_refusals(session: Session, paris: Paris) -> None:
     person, brand_id, account = paris
     post_id = post_at(session, person, brand_id, [account], PARIS_WINTER)
     with pytest.raises(ValidationError, match="does not exist in Europe/Paris"):
@@ -163,7 +166,8 @@ def test_reschedule_refusals(session: Session, paris) -> None:  # type: ignore[n
 
 
 def test_partly_published_post_moves_only_unsent_targets(
-    session: Session, paris  # type: ignore[no-untyped-def]
+    session: Session,
+    paris: Paris,
 ) -> None:
     person, brand_id, account = paris
     other = sandbox(session, person, brand_id, handle="second")
@@ -171,7 +175,9 @@ def test_partly_published_post_moves_only_unsent_targets(
         session, person, brand_id, [account, other], PARIS_WINTER, status=PostStatus.FAILED
     )
     sent = session.exec(
-        select(PostTarget).where(PostTarget.post_id == post_id, PostTarget.social_account_id == other)
+        select(PostTarget).where(
+            PostTarget.post_id == post_id, PostTarget.social_account_id == other
+        )
     ).one()
     sent.status = TargetStatus.PUBLISHED
     session.add(sent)
@@ -187,7 +193,7 @@ def test_partly_published_post_moves_only_unsent_targets(
     assert rows[other].scheduled_at == PARIS_WINTER
 
 
-def test_duplicate_makes_a_draft_copy(session: Session, paris) -> None:  # type: ignore[no-untyped-def]
+def test_duplicate_makes_a_draft_copy(session: Session, paris: Paris) -> None:
     person, brand_id, account = paris
     other = sandbox(session, person, brand_id, handle="second")
     post_id = post_at(
@@ -211,7 +217,7 @@ def test_duplicate_makes_a_draft_copy(session: Session, paris) -> None:  # type:
     assert session.exec(select(PostTag.tag_id).where(PostTag.post_id == copy_id)).all() == [tag.id]
 
 
-def test_scope_and_roles(session: Session, paris) -> None:  # type: ignore[no-untyped-def]
+def test_scope_and_roles(session: Session, paris: Paris) -> None:
     person, brand_id, account = paris
     other_brand = brand(session, person, "Other")
     post_id = post_at(session, person, brand_id, [account], PARIS_WINTER)
@@ -230,7 +236,7 @@ def test_scope_and_roles(session: Session, paris) -> None:  # type: ignore[no-un
         )
 
 
-def test_unscheduled_drafts_on_request(session: Session, paris) -> None:  # type: ignore[no-untyped-def]
+def test_unscheduled_drafts_on_request(session: Session, paris: Paris) -> None:
     person, brand_id, account = paris
     draft = post_at(session, person, brand_id, [account], None, status=PostStatus.DRAFT)
     window = {"start_utc": WEEK[0], "end_utc": WEEK[1]}

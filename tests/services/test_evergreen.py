@@ -171,7 +171,7 @@ def test_unpublished_post_is_postponed(session: Session) -> None:
 
 def test_two_recyclers_at_once_make_one_copy(
     session: Session,
-    library,
+    library: Library,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The second recycler read the rule as due, but the first claims and commits before it."""

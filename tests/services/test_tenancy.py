@@ -44,6 +44,7 @@ from socialmuse.services import (
 from socialmuse.services.errors import NotFound, PermissionDenied
 from socialmuse.services.permissions import Action
 from tests.factories import Person, brand, owner, teammate
+from tests.services import tenancy_calendar
 
 
 @dataclass
@@ -212,6 +213,9 @@ NOT_TENANT_ADDRESSABLE = {
     "permissions.check_grant",
     "permissions.may_manage_member",
 }
+
+# Calendar, campaigns, posting slots and evergreen (Stage C).
+CROSS_TENANT_CALLS |= tenancy_calendar.CROSS_TENANT_CALLS
 
 
 def _snapshot(session: Session) -> tuple[Any, ...]:

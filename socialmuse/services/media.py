@@ -111,6 +111,19 @@ def post_media(session: Session, post_id: int) -> tuple[MediaFile, ...]:
         .where(PostMedia.post_id == post_id)
         .order_by(col(PostMedia.position))
     ).all()
+    return _as_files(rows)
+
+
+def asset_files(session: Session, asset_ids: Sequence[int]) -> tuple[MediaFile, ...]:
+    """Library assets by id, in the given order (a per-network media override)."""
+    found = {
+        a.id: a
+        for a in session.exec(select(MediaAsset).where(col(MediaAsset.id).in_(list(asset_ids))))
+    }
+    return _as_files([found[i] for i in asset_ids if i in found])
+
+
+def _as_files(rows: Sequence[MediaAsset]) -> tuple[MediaFile, ...]:
     return tuple(
         MediaFile(
             path=media_root() / a.storage_key,

@@ -60,12 +60,17 @@ class PostDetail(BaseModel):
 
 def content_of(session: Session, post: Post, target: PostTarget) -> PostContent:
     """The variant a target publishes: its own override, else the post's text; its media."""
-    from socialmuse.services.media import post_media
+    from socialmuse.services.media import asset_files, post_media
 
     text = target.text_override if target.text_override is not None else post.text
+    media = (
+        asset_files(session, target.media_override)
+        if target.media_override is not None
+        else post_media(session, post.id or 0)
+    )
     return PostContent(
         text=text,
-        media=post_media(session, post.id or 0),
+        media=media,
         thread=tuple(post.thread_parts),
         first_comment=post.first_comment,
     )

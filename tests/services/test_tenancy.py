@@ -38,7 +38,9 @@ from socialmuse.services import (
     oauth_choices,
     oauth_connect,
     organizations,
+    post_editing,
     posts,
+    tags,
     team,
 )
 from socialmuse.services.errors import NotFound, PermissionDenied
@@ -176,6 +178,29 @@ CROSS_TENANT_CALLS: dict[str, Call] = {
     "posts.get_post": lambda s, w: posts.get_post(s, actor=w.a.actor, post_id=w.b_post),
     "posts.list_posts": lambda s, w: posts.list_posts(s, actor=w.a.actor, brand_id=w.b_brand),
     "posts.retry_target": lambda s, w: posts.retry_target(s, actor=w.a.actor, target_id=w.b_target),
+    "post_editing.load_post": lambda s, w: post_editing.load_post(
+        s, actor=w.a.actor, post_id=w.b_post, action=Action.BRAND_VIEW
+    ),
+    "post_editing.save_post": lambda s, w: post_editing.save_post(
+        s,
+        actor=w.a.actor,
+        draft=post_editing.PostDraft(brand_id=w.b_brand, text="x", account_ids=[w.b_account]),
+    ),
+    "post_editing.save_post(existing)": lambda s, w: post_editing.save_post(
+        s,
+        actor=w.a.actor,
+        post_id=w.b_post,
+        draft=post_editing.PostDraft(brand_id=w.b_brand, text="x"),
+    ),
+    "post_editing.schedule_post": lambda s, w: post_editing.schedule_post(
+        s, actor=w.a.actor, post_id=w.b_post, now=True
+    ),
+    "post_editing.publish_now": lambda s, w: post_editing.publish_now(
+        s, actor=w.a.actor, post_id=w.b_post
+    ),
+    "post_editing.unschedule_post": lambda s, w: post_editing.unschedule_post(
+        s, actor=w.a.actor, post_id=w.b_post
+    ),
 }
 
 # Functions that work on "the actor's own organization": called with A's real actor, their
@@ -199,6 +224,8 @@ OWN_ORG_CALLS: dict[str, Call] = {
         s, actor=w.a.actor, name="A2"
     ),
     "audit.list_events": lambda s, w: audit.list_events(s, actor=w.a.actor),
+    "tags.list_tags": lambda s, w: tags.list_tags(s, actor=w.a.actor),
+    "tags.ensure_tags": lambda s, w: tags.ensure_tags(s, actor=w.a.actor, names=["secret"]),
 }
 
 # Functions taking an actor that cannot name another tenant's data by construction.
@@ -212,6 +239,7 @@ NOT_TENANT_ADDRESSABLE = {
     "permissions.grantable_roles",
     "permissions.check_grant",
     "permissions.may_manage_member",
+    "approval_policy.needs_approval",  # a pure rule over a brand the caller already loaded
 }
 
 # Calendar, campaigns, posting slots and evergreen (Stage C).

@@ -1,0 +1,82 @@
+"""Tags: free labels shared across an organization's posts (filters, hashtag-free grouping)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, delete, select
+
+from socialmuse.models import PostTag, Tag
+from socialmuse.services.errors import ValidationError
+from socialmuse.services.permissions import Action, Actor, authorize
+
+MAX_TAG_LENGTH = 64
+
+
+class TagPublic(BaseModel):
+    id: int
+    name: str
+    color: str
+
+
+def clean_tag_name(name: str) -> str:
+    """One spelling per tag: trimmed, inner whitespace collapsed, a leading '#' dropped."""
+    cleaned = " ".join(name.split()).lstrip("#").strip()
+    if not cleaned:
+        raise ValidationError("A tag needs a name.", field="tags")
+    if len(cleaned) > MAX_TAG_LENGTH:
+        raise ValidationError(
+            f"The tag “{cleaned[:20]}…” is longer than {MAX_TAG_LENGTH} characters.", field="tags"
+        )
+    return cleaned
+
+
+def list_tags(session: Session, *, actor: Actor) -> list[TagPublic]:
+    authorize(actor, Action.BRAND_VIEW, organization_id=actor.organization_id)
+    rows = session.exec(
+        select(Tag).where(Tag.organization_id == actor.organization_id).order_by(col(Tag.name))
+    ).all()
+    return [TagPublic(id=t.id or 0, name=t.name, color=t.color) for t in rows]
+
+
+def ensure_tags(session: Session, *, actor: Actor, names: Sequence[str]) -> list[Tag]:
+    """The organization's tags with these names, created when missing (case-insensitive)."""
+    authorize(actor, Action.POST_CREATE, organization_id=actor.organization_id)
+    wanted: dict[str, str] = {}
+    for name in names:
+        cleaned = clean_tag_name(name)
+        wanted.setdefault(cleaned.casefold(), cleaned)
+    if not wanted:
+        return []
+    existing = {
+        t.name.casefold(): t
+        for t in session.exec(select(Tag).where(Tag.organization_id == actor.organization_id))
+    }
+    tags = []
+    for key, name in wanted.items():
+        tag = existing.get(key)
+        if tag is None:
+            tag = Tag(organization_id=actor.organization_id, name=name)
+            session.add(tag)
+            session.flush()
+        tags.append(tag)
+    return tags
+
+
+def set_post_tags(session: Session, *, post_id: int, tags: Sequence[Tag]) -> None:
+    """Replace a post's tags (the caller has already checked it may edit the post)."""
+    session.exec(delete(PostTag).where(col(PostTag.post_id) == post_id))  # type: ignore[call-overload]
+    for tag in tags:
+        session.add(PostTag(post_id=post_id, tag_id=tag.id or 0))
+    session.flush()
+
+
+def post_tag_names(session: Session, post_id: int) -> list[str]:
+    rows = session.exec(
+        select(Tag.name)
+        .join(PostTag, col(PostTag.tag_id) == col(Tag.id))
+        .where(PostTag.post_id == post_id)
+        .order_by(col(Tag.name))
+    ).all()
+    return list(rows)

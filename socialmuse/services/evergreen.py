@@ -24,7 +24,7 @@ from socialmuse.models import Brand, EvergreenRule, Post, PostTarget, SocialAcco
 from socialmuse.models.enums import AccountStatus, Platform, PostStatus
 from socialmuse.platforms.base import PostContent
 from socialmuse.platforms.registry import NetworkNotAvailable, adapter_for
-from socialmuse.services import audit
+from socialmuse.services import audit, guardrails
 from socialmuse.services.accounts import PLATFORM_LABELS
 from socialmuse.services.brands import load_brand
 from socialmuse.services.calendar import copy_post, excerpt, load_post
@@ -117,6 +117,10 @@ def _clean_variations(session: Session, post: Post, variations: Sequence[str]) -
                 f"Variation {number}, {PLATFORM_LABELS[platform]} (@{account.handle}): {p.message}"
                 for p in found
             ]
+    brand = session.get(Brand, post.brand_id)
+    if brand is not None:
+        for number, text in enumerate(cleaned, start=1):
+            problems += [f"Variation {number}: {p.message}" for p in guardrails.check(brand, text)]
     if problems:
         raise ValidationError(" ".join(problems), field="variations")
     return cleaned

@@ -307,7 +307,7 @@ def free_slot_for(
 
 def queue_post(session: Session, *, actor: Actor, post_id: int) -> datetime:
     """Schedule a draft or approved post at the next free slot of its accounts."""
-    from socialmuse.services import posts
+    from socialmuse.services import post_editing
 
     post = load_post(session, actor=actor, post_id=post_id, action=Action.POST_CREATE)
     account_ids = list(
@@ -318,5 +318,5 @@ def queue_post(session: Session, *, actor: Actor, post_id: int) -> datetime:
         ).all()
     )
     when = next_free_slot(session, actor=actor, brand_id=post.brand_id, account_ids=account_ids)
-    posts.schedule_post(session, actor=actor, post_id=post_id, when_utc=when)
+    post_editing.schedule_post(session, actor=actor, post_id=post_id, when_utc=when)
     return when

@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from socialmuse.models import Campaign, PostingSlot
-from socialmuse.services import calendar, campaigns, evergreen, slots
+from socialmuse.models import Campaign, PostingSlot, Tag
+from socialmuse.services import calendar, campaigns, evergreen, slots, tags
 
 WEEK = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2030, 1, 1, tzinfo=UTC))
 
@@ -37,6 +37,13 @@ def _b_slot(s: Session, w: Any) -> int:
     s.add(slot)
     s.flush()
     return slot.id or 0
+
+
+def _b_tag(s: Session, w: Any) -> int:
+    tag = Tag(organization_id=w.b.actor.organization_id, name="b-secret")
+    s.add(tag)
+    s.flush()
+    return tag.id or 0
 
 
 CROSS_TENANT_CALLS: dict[str, Callable[[Session, Any], Any]] = {
@@ -92,6 +99,10 @@ CROSS_TENANT_CALLS: dict[str, Callable[[Session, Any], Any]] = {
     "evergreen.get_evergreen": lambda s, w: evergreen.get_evergreen(
         s, actor=w.a.actor, post_id=w.b_post
     ),
+    "tags.update_tag": lambda s, w: tags.update_tag(
+        s, actor=w.a.actor, tag_id=_b_tag(s, w), name="renamed"
+    ),
+    "tags.delete_tag": lambda s, w: tags.delete_tag(s, actor=w.a.actor, tag_id=_b_tag(s, w)),
     "evergreen.list_evergreen": lambda s, w: evergreen.list_evergreen(
         s, actor=w.a.actor, brand_id=w.b_brand
     ),

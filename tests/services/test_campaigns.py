@@ -1,4 +1,4 @@
-"""Campaigns: create, rename and recolour, archive, list, put a post in one."""
+"""Campaigns (create, rename and recolour, archive, list, put a post in one) and tags."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from sqlmodel import Session
 
 from socialmuse.models import Post
 from socialmuse.models.enums import Role
-from socialmuse.services import campaigns
-from socialmuse.services.errors import NotFound, ValidationError
+from socialmuse.services import campaigns, tags
+from socialmuse.services.errors import NotFound, PermissionDenied, ValidationError
 from tests.factories import brand, owner, teammate
 from tests.services.calendar_helpers import post_at, sandbox
 
@@ -73,3 +73,24 @@ def test_post_campaign_must_match_brand(session: Session) -> None:
     scoped = teammate(session, person, role=Role.TEAM_MEMBER, brand_ids=(other_brand,))
     with pytest.raises(NotFound):
         campaigns.update_campaign(session, actor=scoped.actor, campaign_id=mine.id, name="Mine!")
+
+
+def test_tags_rename_recolour_delete(session: Session) -> None:
+    person = owner(session)
+    brand_id = brand(session, person, "Bakery")
+    account = sandbox(session, person, brand_id)
+    post_id = post_at(session, person, brand_id, [account], None)
+    bread, cake = tags.ensure_tags(session, actor=person.actor, names=["bread", "cake"])
+    tags.set_post_tags(session, post_id=post_id, tags=[bread, cake])
+    renamed = tags.update_tag(
+        session, actor=person.actor, tag_id=bread.id or 0, name="#Sourdough", color="#30a46c"
+    )
+    assert (renamed.name, renamed.color) == ("Sourdough", "#30A46C")
+    with pytest.raises(ValidationError, match="already a tag"):
+        tags.update_tag(session, actor=person.actor, tag_id=cake.id or 0, name="sourdough")
+    tags.delete_tag(session, actor=person.actor, tag_id=cake.id or 0)
+    assert tags.post_tag_names(session, post_id) == ["Sourdough"]
+    assert [t.name for t in tags.list_tags(session, actor=person.actor)] == ["Sourdough"]
+    scoped = teammate(session, person, role=Role.BRAND_OWNER, brand_ids=(brand_id,))
+    with pytest.raises(PermissionDenied, match="shared by every brand"):
+        tags.delete_tag(session, actor=scoped.actor, tag_id=bread.id or 0)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from socialmuse.models import Post, PostTarget
 from socialmuse.models.enums import PostStatus, Role, TargetStatus
 from socialmuse.services import slots
 from socialmuse.services.errors import PermissionDenied, ValidationError
@@ -129,3 +131,25 @@ def test_union_of_accounts_slots_and_any_taken_blocks(session: Session, paris: P
         after=FRIDAY_NOON,
     )
     assert found == datetime(2027, 3, 29, 10, 0, tzinfo=UTC)  # Monday 12:00 CEST
+
+
+def test_queue_post_schedules_a_draft_at_the_next_free_slot(session: Session, paris: Paris) -> None:
+    person, brand_id, account = paris
+    slots.add_slot(session, actor=person.actor, account_id=account, weekday=0, at="09:00")
+    slots.add_slot(session, actor=person.actor, account_id=account, weekday=3, at="17:45")
+    draft = post_at(session, person, brand_id, [account], None, status=PostStatus.DRAFT)
+    expected = slots.next_free_slot(
+        session, actor=person.actor, brand_id=brand_id, account_ids=[account]
+    )
+    when = slots.queue_post(session, actor=person.actor, post_id=draft)
+    session.commit()
+    assert when == expected
+    zone_time = when.astimezone(ZoneInfo("Europe/Paris"))
+    assert (zone_time.weekday(), zone_time.strftime("%H:%M")) in {(0, "09:00"), (3, "17:45")}
+    post = session.get(Post, draft)
+    assert post is not None and post.status == PostStatus.SCHEDULED and post.scheduled_at == when
+    target = session.exec(select(PostTarget).where(PostTarget.post_id == draft)).one()
+    assert (target.status, target.scheduled_at) == (TargetStatus.SCHEDULED, when)
+    # The slot is now taken: the next draft goes to the following one.
+    second = post_at(session, person, brand_id, [account], None, status=PostStatus.DRAFT)
+    assert slots.queue_post(session, actor=person.actor, post_id=second) > when

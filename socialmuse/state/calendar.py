@@ -77,14 +77,8 @@ class CalendarState(rx.State):
     @rx.var
     def filtered(self) -> bool:
         """Whether any filter narrows the calendar (the page offers to clear them)."""
-        return (
-            self.query != ""
-            or ALL
-            != self.account_filter
-            or ALL != self.campaign_filter
-            or ALL != self.tag_filter
-            or ALL != self.status_filter
-        )
+        narrowing = (self.account_filter, self.campaign_filter, self.tag_filter, self.status_filter)
+        return self.query != "" or any(value != ALL for value in narrowing)
 
     def _options(self, session: Session, actor: Actor, brand_id: int) -> None:
         self.accounts = [
@@ -157,7 +151,11 @@ class CalendarState(rx.State):
                 return
             if str(brand.id) != self.brand_id:
                 self.anchor = ""
-            self.brand_id, self.brand_name, self.timezone = str(brand.id), brand.name, brand.timezone
+            self.brand_id, self.brand_name, self.timezone = (
+                str(brand.id),
+                brand.name,
+                brand.timezone,
+            )
             self._options(session, actor, brand.id)
             self._fill(session, actor)
 
@@ -260,7 +258,9 @@ class CalendarState(rx.State):
         try:
             with session_scope() as session:
                 actor = await require_actor(self, session)
-                copy_id = calendar_service.duplicate_post(session, actor=actor, post_id=int(post_id))
+                copy_id = calendar_service.duplicate_post(
+                    session, actor=actor, post_id=int(post_id)
+                )
                 self._fill(session, actor)
         except DomainError as exc:
             return rx.toast.error(exc.message)

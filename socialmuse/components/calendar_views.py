@@ -27,7 +27,7 @@ def _month_day(day: rx.Var[DayCell]) -> rx.Component:
             class_name="day-number",
             opacity=rx.cond(day.in_period, "1", "0.5"),
         ),
-        rx.foreach(day.entries, lambda e: entry_card(e)),
+        rx.foreach(day.posts, lambda e: entry_card(e)),
         spacing="1",
         align="start",
         min_height="7em",
@@ -60,12 +60,14 @@ def month_view() -> rx.Component:
 
 def _slot(slot: rx.Var[SlotCell]) -> rx.Component:
     return rx.vstack(
-        rx.foreach(slot.entries, lambda e: entry_card(e)),
+        rx.foreach(slot.posts, lambda e: entry_card(e)),
         spacing="1",
         min_height=SLOT_HEIGHT,
         padding="0.15em",
         border_top=f"1px solid {rx.color('gray', 4)}",
+        border_left=f"1px solid {rx.color('gray', 4)}",
         width="100%",
+        min_width="0",
         class_name="calendar-slot",
         data_date=slot.date,
         data_hour=slot.hour,
@@ -88,34 +90,37 @@ def _hour_labels() -> rx.Component:
     )
 
 
-def _week_column(day: rx.Var[DayCell]) -> rx.Component:
+def _day_header(day: rx.Var[DayCell]) -> rx.Component:
+    return rx.button(
+        day.label,
+        size="1",
+        variant=rx.cond(day.today, "solid", "ghost"),
+        on_click=State.open_day(day.date),
+        height="2em",
+        class_name="day-number",
+    )
+
+
+def _hour_grid(columns: str) -> rx.Component:
+    """Day headers, then every hour slot; slots flow down each day's column."""
     return rx.vstack(
-        rx.button(
-            day.label,
-            size="1",
-            variant=rx.cond(day.today, "solid", "ghost"),
-            on_click=State.open_day(day.date),
-            height="2em",
-            class_name="day-number",
+        rx.grid(rx.foreach(State.days, _day_header), columns=columns, width="100%"),
+        rx.grid(
+            rx.foreach(State.slots, _slot),
+            grid_template_columns=columns,
+            grid_template_rows="repeat(24, auto)",
+            grid_auto_flow="column",
+            width="100%",
         ),
-        rx.foreach(day.slots, _slot),
         spacing="0",
         width="100%",
-        min_width="0",
-        border_left=f"1px solid {rx.color('gray', 4)}",
-        class_name="calendar-day",
-        data_date=day.date,
     )
 
 
 def week_view() -> rx.Component:
     return rx.hstack(
         _hour_labels(),
-        rx.grid(
-            rx.foreach(State.days, _week_column),
-            columns="repeat(7, minmax(0, 1fr))",
-            width="100%",
-        ),
+        _hour_grid("repeat(7, minmax(0, 1fr))"),
         spacing="0",
         width="100%",
         align="start",
@@ -126,7 +131,7 @@ def week_view() -> rx.Component:
 def day_view() -> rx.Component:
     return rx.hstack(
         _hour_labels(),
-        rx.box(rx.foreach(State.days, _week_column), width="100%"),
+        _hour_grid("minmax(0, 1fr)"),
         spacing="0",
         width="100%",
         align="start",
@@ -137,7 +142,7 @@ def day_view() -> rx.Component:
 def _list_day(day: rx.Var[DayCell]) -> rx.Component:
     return rx.vstack(
         rx.heading(day.label, size="3"),
-        rx.foreach(day.entries, lambda e: entry_card(e)),
+        rx.foreach(day.posts, lambda e: entry_card(e)),
         spacing="2",
         width="100%",
         class_name="calendar-day",

@@ -29,7 +29,9 @@ from socialmuse.state.calendar_grid import (
     VIEWS,
     DayCell,
     EntryView,
+    SlotCell,
     build_days,
+    build_slots,
     entry_view,
     parse_day,
     period,
@@ -56,6 +58,7 @@ class CalendarState(rx.State):
     anchor: str = ""
     title: str = ""
     days: list[DayCell] = []
+    slots: list[SlotCell] = []
     unscheduled: list[EntryView] = []
     total: int = 0
 
@@ -104,7 +107,7 @@ class CalendarState(rx.State):
     def _fill(self, session: Session, actor: Actor) -> None:
         """Read the period's posts with the filters and lay them out in local cells."""
         if not self.brand_id:
-            self.days, self.unscheduled, self.total = [], [], 0
+            self.days, self.slots, self.unscheduled, self.total = [], [], [], 0
             return
         today = today_in(self.timezone)
         if self.view not in VIEWS:
@@ -132,7 +135,8 @@ class CalendarState(rx.State):
         placed = [v for v in views if v.date]
         self.total = len(views)
         cells = build_days(per, placed, today)
-        self.days = [c for c in cells if c.entries] if self.view == "list" else cells
+        self.days = [c for c in cells if c.posts] if self.view == "list" else cells
+        self.slots = build_slots(per, placed) if self.view in ("week", "day") else []
 
     async def _reload(self) -> None:
         with session_scope() as session:
@@ -160,8 +164,10 @@ class CalendarState(rx.State):
             self._fill(session, actor)
 
     @rx.event
-    async def set_view(self, view: str) -> None:
-        self.view = view if view in VIEWS else "month"
+    async def set_view(self, view: str | list[str]) -> None:
+        """Month, week, day or list (the segmented control sends one value)."""
+        chosen = view if isinstance(view, str) else (view[0] if view else "")
+        self.view = chosen if chosen in VIEWS else "month"
         await self._reload()
 
     @rx.event

@@ -79,7 +79,7 @@ class SlotCell:
     date: str = ""
     hour: str = ""
     label: str = ""
-    entries: list[EntryView] = dataclasses.field(default_factory=list)
+    posts: list[EntryView] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -91,8 +91,7 @@ class DayCell:
     label: str = ""
     in_period: bool = True
     today: bool = False
-    entries: list[EntryView] = dataclasses.field(default_factory=list)
-    slots: list[SlotCell] = dataclasses.field(default_factory=list)
+    posts: list[EntryView] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -201,8 +200,26 @@ def entry_view(entry: CalendarEntry, zone: ZoneInfo) -> EntryView:
     )
 
 
+def build_slots(per: Period, views: list[EntryView]) -> list[SlotCell]:
+    """24 hour slots per day of the period, day after day (the week grid flows by column)."""
+    slots = []
+    for day in per.days():
+        iso = day.isoformat()
+        entries = [v for v in views if v.date == iso]
+        slots += [
+            SlotCell(
+                date=iso,
+                hour=str(hour),
+                label=f"{hour:02d}:00",
+                posts=[e for e in entries if int(e.time[:2]) == hour],
+            )
+            for hour in range(24)
+        ]
+    return slots
+
+
 def build_days(per: Period, views: list[EntryView], today: date) -> list[DayCell]:
-    """One cell per day of the period, each with its posts and 24 hour slots."""
+    """One cell per day of the period, each with its posts."""
     by_day: dict[str, list[EntryView]] = {}
     for view in views:
         by_day.setdefault(view.date, []).append(view)
@@ -211,17 +228,6 @@ def build_days(per: Period, views: list[EntryView], today: date) -> list[DayCell
     for day in per.days():
         iso = day.isoformat()
         entries = by_day.get(iso, [])
-        slots = []
-        if per.view in ("week", "day"):
-            slots = [
-                SlotCell(
-                    date=iso,
-                    hour=str(hour),
-                    label=f"{hour:02d}:00",
-                    entries=[e for e in entries if int(e.time[:2]) == hour],
-                )
-                for hour in range(24)
-            ]
         cells.append(
             DayCell(
                 date=iso,
@@ -229,8 +235,7 @@ def build_days(per: Period, views: list[EntryView], today: date) -> list[DayCell
                 label=f"{WEEKDAY_SHORT[day.weekday()]} {day.day} {day:%b}",
                 in_period=month is None or day.month == month.month,
                 today=day == today,
-                entries=entries,
-                slots=slots,
+                posts=entries,
             )
         )
     return cells

@@ -132,7 +132,7 @@ def delete_tag(session: Session, *, actor: Actor, tag_id: int) -> None:
     from socialmuse.services import audit
 
     tag = _load_tag_for_change(session, actor, tag_id)
-    session.exec(delete(PostTag).where(col(PostTag.tag_id) == tag.id))  # type: ignore[call-overload]
+    session.exec(delete(PostTag).where(col(PostTag.tag_id) == tag.id))
     session.delete(tag)
     session.flush()
     audit.record_for(

@@ -245,3 +245,37 @@ def test_unscheduled_drafts_on_request(session: Session, paris: Paris) -> None:
         session, actor=person.actor, brand_id=brand_id, include_unscheduled=True, **window
     )
     assert [e.id for e in found] == [draft] and found[0].at is None
+
+
+def test_grid_cells_are_local_across_dst(session: Session, paris: Paris) -> None:
+    """The week of the change to summer time: 09:00 Paris sits in the 09:00 row on both sides."""
+    from zoneinfo import ZoneInfo
+
+    from socialmuse.state.calendar_grid import build_days, build_slots, entry_view, period
+
+    person, brand_id, account = paris
+    before = post_at(session, person, brand_id, [account], PARIS_WINTER)  # Fri 26, 08:00 UTC
+    after = post_at(
+        session, person, brand_id, [account], datetime(2027, 3, 29, 7, 0, tzinfo=UTC)
+    )  # Mon 29, 07:00 UTC: 09:00 CEST
+    week = period("week", datetime(2027, 3, 28).date(), "Europe/Paris")
+    assert (week.first.isoformat(), week.last.isoformat()) == ("2027-03-22", "2027-03-28")
+    assert week.start_utc == datetime(2027, 3, 21, 23, 0, tzinfo=UTC)  # midnight CET
+    assert week.end_utc == datetime(2027, 3, 28, 22, 0, tzinfo=UTC)  # midnight CEST
+    found = calendar.list_calendar(
+        session, actor=person.actor, brand_id=brand_id, start_utc=WEEK[0], end_utc=WEEK[1]
+    )
+    views = [entry_view(e, ZoneInfo("Europe/Paris")) for e in found]
+    assert [(v.id, v.date, v.time) for v in views] == [
+        (str(before), "2027-03-26", "09:00"),
+        (str(after), "2027-03-29", "09:00"),
+    ]
+    two_weeks = period("week", datetime(2027, 3, 29).date(), "Europe/Paris")
+    slots = build_slots(two_weeks, views)
+    nine = [s for s in slots if s.hour == "9" and s.posts]
+    assert [(s.date, [p.id for p in s.posts]) for s in nine] == [("2027-03-29", [str(after)])]
+    month = period("month", datetime(2027, 3, 10).date(), "Europe/Paris")
+    days = build_days(month, views, datetime(2027, 3, 1).date())
+    assert days[0].date == "2027-03-01" and days[-1].date == "2027-04-04"
+    by_date = {d.date: [p.id for p in d.posts] for d in days}
+    assert by_date["2027-03-26"] == [str(before)] and by_date["2027-03-29"] == [str(after)]

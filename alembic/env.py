@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 
 import socialmuse.models  # noqa: F401  (registers every table)
 from socialmuse.db import get_engine
+from socialmuse.services.search import heal_sqlite_index
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -70,6 +71,9 @@ def run_migrations_online() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+        # SQLite runs DDL outside Alembic's transaction: commit the repair explicitly.
+        if heal_sqlite_index(connection) and connection.in_transaction():
+            connection.commit()
 
 
 if context.is_offline_mode():

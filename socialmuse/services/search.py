@@ -10,12 +10,51 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import ColumnElement, Integer, bindparam, column, text
+from sqlalchemy import ColumnElement, Connection, Integer, bindparam, column, text
 from sqlmodel import Session, col
 
 from socialmuse.models import Post
 
 MAX_TERMS = 12
+
+# The triggers that keep SQLite's ``post_fts`` in step with ``post`` (migration 0003_calendar).
+# A later batch migration on ``post`` rebuilds the table and loses them: alembic/env.py puts
+# back any that are missing (and rebuilds the index) after every upgrade.
+SQLITE_TRIGGERS: dict[str, str] = {
+    "post_fts_ai": "CREATE TRIGGER post_fts_ai AFTER INSERT ON post BEGIN "
+    "INSERT INTO post_fts(rowid, text, first_comment) "
+    "VALUES (new.id, new.text, new.first_comment); END",
+    "post_fts_ad": "CREATE TRIGGER post_fts_ad AFTER DELETE ON post BEGIN "
+    "INSERT INTO post_fts(post_fts, rowid, text, first_comment) "
+    "VALUES ('delete', old.id, old.text, old.first_comment); END",
+    "post_fts_au": "CREATE TRIGGER post_fts_au AFTER UPDATE OF text, first_comment ON post BEGIN "
+    "INSERT INTO post_fts(post_fts, rowid, text, first_comment) "
+    "VALUES ('delete', old.id, old.text, old.first_comment); "
+    "INSERT INTO post_fts(rowid, text, first_comment) "
+    "VALUES (new.id, new.text, new.first_comment); END",
+}
+
+
+def heal_sqlite_index(connection: Connection) -> list[str]:
+    """Re-create missing FTS triggers and rebuild the index; returns the triggers re-made."""
+    if connection.dialect.name != "sqlite":
+        return []
+    names = {
+        row[0]
+        for row in connection.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')"
+        )
+    }
+    if not {"post", "post_fts"} <= names:
+        return []
+    missing = [name for name in SQLITE_TRIGGERS if name not in names]
+    for name in missing:
+        connection.exec_driver_sql(SQLITE_TRIGGERS[name])
+    if missing:
+        connection.exec_driver_sql("INSERT INTO post_fts(post_fts) VALUES ('rebuild')")
+    return missing
+
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 

@@ -279,3 +279,26 @@ def test_grid_cells_are_local_across_dst(session: Session, paris: Paris) -> None
     assert days[0].date == "2027-03-01" and days[-1].date == "2027-04-04"
     by_date = {d.date: [p.id for p in d.posts] for d in days}
     assert by_date["2027-03-26"] == [str(before)] and by_date["2027-03-29"] == [str(after)]
+
+
+def test_search_heals_after_a_rebuilt_post_table(session: Session, paris: Paris) -> None:
+    """A later SQLite batch migration on ``post`` drops its triggers; upgrading puts them back."""
+    from sqlalchemy import text
+
+    from socialmuse import db
+
+    person, brand_id, account = paris
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("DROP TRIGGER post_fts_ai"))
+        session.commit()
+    baguette = post_at(session, person, brand_id, [account], PARIS_WINTER, text="Baguette day")
+    db.migrate()
+    found = calendar.list_calendar(
+        session,
+        actor=person.actor,
+        brand_id=brand_id,
+        start_utc=WEEK[0],
+        end_utc=WEEK[1],
+        query="baguette",
+    )
+    assert [e.id for e in found] == [baguette]

@@ -85,6 +85,7 @@ def entry_card(entry: rx.Var[EntryView], *, show_date: bool = False) -> rx.Compo
             spacing="1",
             align="center",
             width="100%",
+            wrap="wrap",
         ),
         rx.link(
             rx.text(entry.excerpt, size="1", class_name="entry-text"),

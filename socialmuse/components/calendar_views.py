@@ -62,7 +62,6 @@ def _slot(slot: rx.Var[SlotCell]) -> rx.Component:
     return rx.vstack(
         rx.foreach(slot.posts, lambda e: entry_card(e)),
         spacing="1",
-        min_height=SLOT_HEIGHT,
         padding="0.15em",
         border_top=f"1px solid {rx.color('gray', 4)}",
         border_left=f"1px solid {rx.color('gray', 4)}",
@@ -77,17 +76,12 @@ def _slot(slot: rx.Var[SlotCell]) -> rx.Component:
     )
 
 
-def _hour_labels() -> rx.Component:
-    return rx.vstack(
-        rx.box(height="2em"),
-        *[
-            rx.text(f"{h:02d}:00", size="1", color_scheme="gray", min_height=SLOT_HEIGHT)
-            for h in range(24)
-        ],
-        spacing="0",
-        width="3.5em",
-        flex_shrink="0",
-    )
+def _hour_labels() -> list[rx.Component]:
+    """The first column of the hour grid (in the same grid, so rows line up)."""
+    return [
+        rx.text(f"{h:02d}:00", size="1", color_scheme="gray", padding_right="0.4em")
+        for h in range(24)
+    ]
 
 
 def _day_header(day: rx.Var[DayCell]) -> rx.Component:
@@ -101,42 +95,36 @@ def _day_header(day: rx.Var[DayCell]) -> rx.Component:
     )
 
 
-def _hour_grid(columns: str) -> rx.Component:
-    """Day headers, then every hour slot; slots flow down each day's column."""
+def _hour_grid(columns: str, element_id: str) -> rx.Component:
+    """Day headers, then hour labels and every hour slot; slots flow down each day's column."""
+    template = f"3.5em {columns}"
     return rx.vstack(
-        rx.grid(rx.foreach(State.days, _day_header), columns=columns, width="100%"),
         rx.grid(
+            rx.box(),
+            rx.foreach(State.days, _day_header),
+            grid_template_columns=template,
+            width="100%",
+        ),
+        rx.grid(
+            *_hour_labels(),
             rx.foreach(State.slots, _slot),
-            grid_template_columns=columns,
-            grid_template_rows="repeat(24, auto)",
+            grid_template_columns=template,
+            grid_template_rows=f"repeat(24, minmax({SLOT_HEIGHT}, auto))",
             grid_auto_flow="column",
             width="100%",
         ),
         spacing="0",
         width="100%",
+        id=element_id,
     )
 
 
 def week_view() -> rx.Component:
-    return rx.hstack(
-        _hour_labels(),
-        _hour_grid("repeat(7, minmax(0, 1fr))"),
-        spacing="0",
-        width="100%",
-        align="start",
-        id="calendar-week",
-    )
+    return _hour_grid("repeat(7, minmax(0, 1fr))", "calendar-week")
 
 
 def day_view() -> rx.Component:
-    return rx.hstack(
-        _hour_labels(),
-        _hour_grid("minmax(0, 1fr)"),
-        spacing="0",
-        width="100%",
-        align="start",
-        id="calendar-day-view",
-    )
+    return _hour_grid("minmax(0, 1fr)", "calendar-day-view")
 
 
 def _list_day(day: rx.Var[DayCell]) -> rx.Component:

@@ -128,10 +128,15 @@ def test_views_show_local_times_and_posts_move(planner: Planner) -> None:
     _view(page, "Week")
     slot = page.locator(f'.calendar-slot[data-date="{day.isoformat()}"][data-hour="9"]')
     expect(slot.locator(f'[data-post-id="{planner.croissants}"]')).to_be_visible()
+    # Dropped on an hour, a post keeps its minutes: 16:45 → 10:45 the same day.
+    morning = page.locator(f'.calendar-slot[data-date="{day.isoformat()}"][data-hour="10"]')
+    _entry(page, planner.sourdough).drag_to(morning)
+    expect(morning.locator(f'[data-post-id="{planner.sourdough}"]')).to_contain_text("10:45")
+    assert _scheduled_at(planner.sourdough) == _paris(day, "10:45")
     _view(page, "Day")
     expect(page.locator("#calendar-title")).to_contain_text(f"{day.day} {day:%B %Y}")
-    evening = page.locator(f'.calendar-slot[data-date="{day.isoformat()}"][data-hour="16"]')
-    expect(evening.locator(f'[data-post-id="{planner.sourdough}"]')).to_contain_text("16:45")
+    late_morning = page.locator(f'.calendar-slot[data-date="{day.isoformat()}"][data-hour="10"]')
+    expect(late_morning.locator(f'[data-post-id="{planner.sourdough}"]')).to_contain_text("10:45")
     _view(page, "List")
     expect(
         page.locator("#calendar-list").locator(_entry(page, planner.croissants))

@@ -23,6 +23,7 @@ SETTINGS_AUDIT = "/settings/audit"
 SETTINGS_ACCOUNTS = "/settings/accounts"
 POST = "/posts/[post_id]"
 INVITE = "/invite/[invite_token]"
+CALENDAR_IMPORT = "/calendar/import"
 
 
 def invite_path(token: str) -> str:

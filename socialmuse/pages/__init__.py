@@ -3,6 +3,7 @@
 from socialmuse.pages import (
     analytics,
     calendar,
+    calendar_import,
     compose,
     dashboard,
     inbox,
@@ -23,6 +24,7 @@ from socialmuse.pages import (
 __all__ = [
     "analytics",
     "calendar",
+    "calendar_import",
     "compose",
     "dashboard",
     "inbox",

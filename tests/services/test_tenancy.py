@@ -34,6 +34,9 @@ from socialmuse.services import (
     accounts,
     audit,
     brands,
+    csv_export,
+    csv_import,
+    demo_calendar,
     media,
     oauth_choices,
     oauth_connect,
@@ -96,6 +99,11 @@ def world(session: Session) -> World:
 
 
 Call = Callable[[Session, World], Any]
+
+
+def _b_csv(w: World) -> str:
+    """A CSV that would schedule a post on B's account."""
+    return ",".join(csv_import.HEADER) + f"\n2030-05-01,09:30,{w.b_account},Hijack,,,,\n"
 
 
 def _b_pending(w: World) -> str:
@@ -200,6 +208,21 @@ CROSS_TENANT_CALLS: dict[str, Call] = {
     ),
     "post_editing.unschedule_post": lambda s, w: post_editing.unschedule_post(
         s, actor=w.a.actor, post_id=w.b_post
+    ),
+    "csv_import.preview_import": lambda s, w: csv_import.preview_import(
+        s, actor=w.a.actor, brand_id=w.b_brand, data=_b_csv(w)
+    ),
+    "csv_import.run_import": lambda s, w: csv_import.run_import(
+        s, actor=w.a.actor, brand_id=w.b_brand, data=_b_csv(w)
+    ),
+    "csv_export.list_brand_posts": lambda s, w: csv_export.list_brand_posts(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "csv_export.export_posts_csv": lambda s, w: csv_export.export_posts_csv(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "demo_calendar.seed_demo_calendar": lambda s, w: demo_calendar.seed_demo_calendar(
+        s, actor=w.a.actor, brand_ids=[w.b_brand]
     ),
 }
 

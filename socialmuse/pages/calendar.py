@@ -31,7 +31,17 @@ def _body() -> rx.Component:
                 color_scheme="gray",
             ),
             rx.spacer(),
+            rx.link(
+                rx.button(
+                    rx.icon("file-spreadsheet", size=14),
+                    "CSV import / export",
+                    size="1",
+                    variant="soft",
+                ),
+                href=routes.CALENDAR_IMPORT,
+            ),
             labels_dialog(),
+            spacing="2",
             width="100%",
             align="center",
         ),

@@ -255,6 +255,8 @@ def reschedule_post(session: Session, *, actor: Actor, post_id: int, at: str) ->
         raise ValidationError("Every delivery of this post has already gone out.")
     when = parse_when(at, timezone=brand.timezone)
     before = post.scheduled_at
+    if before == when and all(t.scheduled_at == when for t in movable):
+        return entries_for(session, [post])[0]  # dropped where it already was
     now = utcnow()
     editorial = status in EDITORIAL
     for target in movable:

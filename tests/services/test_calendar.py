@@ -302,3 +302,15 @@ def test_search_heals_after_a_rebuilt_post_table(session: Session, paris: Paris)
         query="baguette",
     )
     assert [e.id for e in found] == [baguette]
+
+
+def test_moving_to_the_same_time_changes_nothing(session: Session, paris: Paris) -> None:
+    person, brand_id, account = paris
+    post_id = post_at(session, person, brand_id, [account], PARIS_WINTER)
+    entry = calendar.reschedule_post(
+        session, actor=person.actor, post_id=post_id, at="2027-03-26T09:00"
+    )
+    assert entry.scheduled_at == PARIS_WINTER
+    assert (
+        session.exec(select(AuditEvent).where(AuditEvent.action == "post.rescheduled")).all() == []
+    )

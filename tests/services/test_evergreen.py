@@ -198,3 +198,16 @@ def test_two_recyclers_at_once_make_one_copy(
         late.commit()
     assert len(first_made) == 2  # the marker and the rival's one copy
     assert [p.id for p in copies(session, post_id)] == first_made[1:]
+
+
+def test_the_scheduled_job_recycles_what_is_due(session: Session, library: Library) -> None:
+    from jobs.evergreen import run_recycle
+
+    person, _brand_id, _account, post_id = library
+    evergreen.set_evergreen(
+        session, actor=person.actor, post_id=post_id, interval_days=30, variations=["Again"]
+    )
+    session.commit()  # published in January 2026: the first copy is long due
+    made = run_recycle()
+    assert [p.id for p in copies(session, post_id)] == made and len(made) == 1
+    assert run_recycle() == []

@@ -26,10 +26,11 @@ from socialmuse.platforms.base import PostContent
 from socialmuse.platforms.registry import NetworkNotAvailable, adapter_for
 from socialmuse.services import audit, guardrails
 from socialmuse.services.accounts import PLATFORM_LABELS
+from socialmuse.services.approval_policy import needs_approval
 from socialmuse.services.brands import load_brand
 from socialmuse.services.calendar import copy_post, excerpt, load_post
-from socialmuse.services.errors import ValidationError
-from socialmuse.services.permissions import Action, Actor
+from socialmuse.services.errors import PermissionDenied, ValidationError
+from socialmuse.services.permissions import Action, Actor, can
 from socialmuse.services.slots import free_slot_for
 
 MAX_VARIATIONS = 20
@@ -141,6 +142,15 @@ def set_evergreen(
     if post.recycled_from_post_id is not None:
         raise ValidationError(
             "This post is itself a recycled copy; mark the original post evergreen instead."
+        )
+    brand = session.get(Brand, post.brand_id)
+    assert brand is not None
+    if needs_approval(brand, actor) and not can(
+        actor, Action.POST_APPROVE, organization_id=brand.organization_id, brand_id=brand.id
+    ):
+        raise PermissionDenied(
+            "Recycled copies go out without another review, so on this brand only an approver "
+            "can make a post evergreen."
         )
     interval_days = _bounded(
         interval_days, 1, 365, field="interval_days", what="The interval in days"

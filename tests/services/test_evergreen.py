@@ -8,11 +8,11 @@ import pytest
 from sqlmodel import Session, col, select
 
 from socialmuse import db
-from socialmuse.models import EvergreenRule, Post, PostTarget
-from socialmuse.models.enums import PostStatus, TargetStatus
+from socialmuse.models import Brand, EvergreenRule, Post, PostTarget
+from socialmuse.models.enums import PostStatus, Role, TargetStatus
 from socialmuse.services import evergreen, slots
-from socialmuse.services.errors import ValidationError
-from tests.factories import brand, owner
+from socialmuse.services.errors import PermissionDenied, ValidationError
+from tests.factories import brand, owner, teammate
 from tests.services.calendar_helpers import Library, post_at, sandbox
 
 PUBLISHED = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
@@ -211,3 +211,19 @@ def test_the_scheduled_job_recycles_what_is_due(session: Session, library: Libra
     made = run_recycle()
     assert [p.id for p in copies(session, post_id)] == made and len(made) == 1
     assert run_recycle() == []
+
+
+def test_only_an_approver_sets_evergreen_where_posts_need_approval(
+    session: Session, library: Library
+) -> None:
+    person, brand_id, _account, post_id = library
+    brand_row = session.get(Brand, brand_id)
+    assert brand_row is not None
+    brand_row.approval_policy = {"required_for": "team_members", "steps": ["brand_owner"]}
+    session.add(brand_row)
+    session.commit()
+    member = teammate(session, person, role=Role.TEAM_MEMBER)
+    with pytest.raises(PermissionDenied, match="only an approver"):
+        evergreen.set_evergreen(session, actor=member.actor, post_id=post_id, variations=["Hi"])
+    rule = evergreen.set_evergreen(session, actor=person.actor, post_id=post_id, variations=["Hi"])
+    assert rule.active

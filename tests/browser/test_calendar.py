@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from socialmuse import routes
 from socialmuse.db import session_scope
 from socialmuse.models import Post
-from socialmuse.services import accounts, auth, brands, calendar, campaigns, posts
+from socialmuse.services import accounts, auth, brands, calendar, campaigns, posts, tags
 from tests.browser.people import PASSWORD, choose, email_for, sign_up, unique
 
 pytestmark = pytest.mark.browser
@@ -84,6 +84,9 @@ def planner(browser: Browser, app_url: str) -> Iterator[Planner]:
             session, actor=actor, brand_id=brand.id, name="Spring launch", color="#E5484D"
         )
         campaigns.set_post_campaign(session, actor=actor, post_id=sourdough, campaign_id=launch.id)
+        tags.set_post_tags(
+            session, post_id=sourdough, tags=tags.ensure_tags(session, actor=actor, names=["bread"])
+        )
     page.goto(routes.CALENDAR)
     expect(page.locator("#calendar-timezone")).to_have_text(ZONE)
     yield Planner(page, handle, day, croissants, sourdough)
@@ -251,3 +254,26 @@ def test_posting_slots_and_evergreen(planner: Planner) -> None:
     expect(page.locator("#evergreen-variations")).to_have_value(
         "Warm croissants, again\n---\nNine o'clock croissants"
     )
+
+
+def test_campaigns_and_tags_dialog(planner: Planner) -> None:
+    page = planner.page
+    page.goto(routes.CALENDAR)
+    _view(page, "List")
+    page.locator("#calendar-go-to").fill(planner.day.isoformat())
+    sourdough = _entry(page, planner.sourdough)
+    expect(sourdough).to_contain_text("# bread")
+
+    page.locator("#calendar-labels").click()
+    dialog = page.get_by_role("dialog")
+    dialog.locator("#new-campaign-name").fill("Summer")
+    dialog.locator("#new-campaign-add").click()
+    expect(dialog.locator('[data-campaign="Summer"]')).to_be_visible()
+    tag = dialog.locator('[data-tag="bread"]')
+    tag.get_by_label("Name of tag bread").fill("sourdough")
+    tag.get_by_role("button", name="Save").click()
+    expect(dialog.locator('[data-tag="sourdough"]')).to_be_visible()
+    dialog.get_by_role("button", name="Close").click()
+    expect(sourdough).to_contain_text("# sourdough")
+    choose(page, "#filter-campaign_filter", "Summer")
+    expect(page.locator("#calendar-list-empty")).to_be_visible()

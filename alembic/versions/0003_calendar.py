@@ -1,7 +1,7 @@
 """calendar full-text search over post text
 
 Revision ID: 0003_calendar
-Revises: 0002
+Revises: 0003_media
 
 PostgreSQL: a generated ``tsvector`` column on ``post`` (text + first comment, 'simple'
 configuration, so no language's stemming surprises anyone) with a GIN index.
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0003_calendar"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003_media"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

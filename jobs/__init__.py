@@ -5,7 +5,7 @@ module binds itself to ``jobs.broker.broker`` explicitly, so import order cannot
 actor on Dramatiq's default broker.
 """
 
-from jobs import accounts, maintenance, metrics, publishing, reports
+from jobs import accounts, evergreen, maintenance, metrics, publishing, reports
 from jobs.broker import broker
 
-__all__ = ["accounts", "broker", "maintenance", "metrics", "publishing", "reports"]
+__all__ = ["accounts", "broker", "evergreen", "maintenance", "metrics", "publishing", "reports"]

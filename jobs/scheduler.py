@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from jobs.accounts import refresh_due
 from jobs.broker import broker, redis_url
+from jobs.evergreen import recycle_due
 from jobs.maintenance import housekeeping
 from jobs.metrics import dispatch as metrics_dispatch
 from jobs.publishing import dispatch_due
@@ -46,6 +47,7 @@ class Periodic:
 PERIODIC: tuple[Periodic, ...] = (
     Periodic("maintenance.housekeeping", 3600, housekeeping),
     Periodic("accounts.refresh_due", 600, refresh_due),
+    Periodic("evergreen.recycle_due", 300, recycle_due),
 )
 
 

@@ -61,3 +61,6 @@ def review_path(token: str) -> str:
 
 
 ANALYTICS_REPORTS = "/analytics/reports"
+
+
+SETTINGS_SLOTS = "/settings/slots"

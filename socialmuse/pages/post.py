@@ -4,6 +4,7 @@ import reflex as rx
 
 from socialmuse import routes
 from socialmuse.components.approval_panel import approval_panel
+from socialmuse.components.evergreen_panel import evergreen_panel
 from socialmuse.components.layout import protected_page
 from socialmuse.state.post import AttemptRow, TargetRow
 from socialmuse.state.post import PostState as State
@@ -143,6 +144,7 @@ def _post() -> rx.Component:
                 interval=REFRESH_MS, format="HH:mm:ss", on_change=State.refresh, display="none"
             ),
         ),
+        evergreen_panel(),
         rx.link("Back to Compose", href=routes.COMPOSE, size="2"),
         spacing="4",
         width="100%",

@@ -80,3 +80,66 @@ def post_tag_names(session: Session, post_id: int) -> list[str]:
         .order_by(col(Tag.name))
     ).all()
     return list(rows)
+
+
+def _load_tag_for_change(session: Session, actor: Actor, tag_id: int) -> Tag:
+    """Tags are shared by every brand: changing one needs brand-management rights everywhere."""
+    from socialmuse.services.errors import NotFound, PermissionDenied
+
+    tag = session.get(Tag, tag_id)
+    if tag is None or tag.organization_id != actor.organization_id:
+        raise NotFound("That tag does not exist.", field="tag_id")
+    authorize(actor, Action.BRAND_MANAGE, organization_id=actor.organization_id)
+    if actor.brand_ids is not None:
+        raise PermissionDenied(
+            "Tags are shared by every brand; someone with access to all brands can change them."
+        )
+    return tag
+
+
+def update_tag(
+    session: Session, *, actor: Actor, tag_id: int, name: str, color: str | None = None
+) -> TagPublic:
+    """Rename and/or recolour a tag; every post carrying it follows."""
+    from socialmuse.services import audit
+    from socialmuse.services.campaigns import check_color
+
+    tag = _load_tag_for_change(session, actor, tag_id)
+    cleaned = clean_tag_name(name)
+    clash = session.exec(
+        select(Tag).where(Tag.organization_id == actor.organization_id, Tag.id != tag.id)
+    ).all()
+    if any(t.name.casefold() == cleaned.casefold() for t in clash):
+        raise ValidationError(f"There is already a tag named “{cleaned}”.", field="name")
+    before = tag.name
+    tag.name = cleaned
+    tag.color = check_color(color, default=tag.color)
+    session.add(tag)
+    session.flush()
+    audit.record_for(
+        session,
+        actor,
+        "tag.updated",
+        target_type="tag",
+        target_id=tag.id,
+        details={"from": before, "to": cleaned, "color": tag.color},
+    )
+    return TagPublic(id=tag.id or 0, name=tag.name, color=tag.color)
+
+
+def delete_tag(session: Session, *, actor: Actor, tag_id: int) -> None:
+    """Remove a tag from every post and forget it."""
+    from socialmuse.services import audit
+
+    tag = _load_tag_for_change(session, actor, tag_id)
+    session.exec(delete(PostTag).where(col(PostTag.tag_id) == tag.id))
+    session.delete(tag)
+    session.flush()
+    audit.record_for(
+        session,
+        actor,
+        "tag.deleted",
+        target_type="tag",
+        target_id=tag_id,
+        details={"name": tag.name},
+    )

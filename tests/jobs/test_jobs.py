@@ -41,14 +41,15 @@ def test_two_schedulers_enqueue_each_slot_once(jobs: ModuleType, backend: dict[s
     now = [1_000_000.0]
     first = Scheduler(client, lambda: now[0], dispatch=False)
     second = Scheduler(client, lambda: now[0], dispatch=False)
-    assert first.tick() == ["maintenance.housekeeping", "accounts.refresh_due"]
+    every = ["maintenance.housekeeping", "accounts.refresh_due", "evergreen.recycle_due"]
+    assert first.tick() == every
     assert second.tick() == []
     assert float(client.get(HEARTBEAT_KEY) or 0) == pytest.approx(now[0])
     now[0] += 600
-    assert second.tick() == ["accounts.refresh_due"]
+    assert second.tick() == ["accounts.refresh_due", "evergreen.recycle_due"]
     now[0] += 3600
-    assert first.tick() == ["maintenance.housekeeping", "accounts.refresh_due"]
-    assert jobs.broker.client.llen("socialmuse:maintenance") == 2
+    assert first.tick() == every
+    assert jobs.broker.client.llen("socialmuse:maintenance") == 2 + 3  # housekeeping, evergreen
     assert jobs.broker.client.llen("socialmuse:accounts") == 3
 
 

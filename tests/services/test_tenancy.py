@@ -62,6 +62,7 @@ from socialmuse.services.ai import assistant
 from socialmuse.services.errors import NotFound, PermissionDenied
 from socialmuse.services.permissions import Action
 from tests.factories import Person, brand, owner, teammate
+from tests.services import tenancy_calendar
 
 
 @dataclass
@@ -594,6 +595,9 @@ NOT_TENANT_ADDRESSABLE = {
     "notifications.unread_count",
     "notifications.mark_read",
 }
+
+# Calendar, campaigns, posting slots and evergreen (Stage C).
+CROSS_TENANT_CALLS |= tenancy_calendar.CROSS_TENANT_CALLS
 
 
 def _snapshot(session: Session) -> tuple[Any, ...]:

@@ -48,3 +48,6 @@ def after_login(next_path: str) -> str:
     one wins.
     """
     return next_path if is_local_path(next_path) else DASHBOARD
+
+
+SETTINGS_SNIPPETS = "/settings/snippets"

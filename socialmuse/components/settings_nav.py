@@ -32,6 +32,7 @@ def settings_nav() -> rx.Component:
         _tab("Brands", routes.SETTINGS_BRANDS),
         _tab("Team", routes.SETTINGS_TEAM),
         _tab("Accounts", routes.SETTINGS_ACCOUNTS),
+        _tab("Snippets", routes.SETTINGS_SNIPPETS),
         rx.cond(AuthState.is_admin, _tab("Audit log", routes.SETTINGS_AUDIT)),
         spacing="5",
         width="100%",

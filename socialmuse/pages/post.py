@@ -4,6 +4,7 @@ import reflex as rx
 
 from socialmuse import routes
 from socialmuse.components.layout import protected_page
+from socialmuse.components.post_clicks import post_clicks
 from socialmuse.state.post import AttemptRow, TargetRow
 from socialmuse.state.post import PostState as State
 
@@ -141,6 +142,7 @@ def _post() -> rx.Component:
                 interval=REFRESH_MS, format="HH:mm:ss", on_change=State.refresh, display="none"
             ),
         ),
+        post_clicks(),
         rx.link("Back to Compose", href=routes.COMPOSE, size="2"),
         spacing="4",
         width="100%",

@@ -1,4 +1,8 @@
-"""A post's short-link clicks, per link and per network (a small section on the post page)."""
+"""A post's short-link clicks, per link and per network (a small section on the post page).
+
+The post page runs ``PostClicksState.load`` among its on-load handlers (after the login is
+checked), so the numbers are fresh on every visit and reload.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +18,8 @@ class PostClicksState(rx.State):
     """Clicks on the shown post's short links; empty when it has none."""
 
     total: int = 0
-    links: list[dict[str, str]] = []
-    networks: list[dict[str, str]] = []
+    links: list[dict[str, str]] = []  # noqa: RUF012 (Reflex state var)
+    networks: list[dict[str, str]] = []  # noqa: RUF012 (Reflex state var)
 
     @rx.event
     async def load(self) -> None:
@@ -48,7 +52,8 @@ def post_clicks() -> rx.Component:
                 rx.heading("Link clicks", size="4"),
                 rx.text(
                     rx.text.strong(state.total),
-                    " clicks (link previews fetched by networks are not counted).",
+                    rx.cond(state.total == 1, " click", " clicks"),
+                    " (link previews fetched by networks are not counted).",
                     size="2",
                     id="post-clicks-total",
                 ),
@@ -58,7 +63,9 @@ def post_clicks() -> rx.Component:
                         rx.code(link["short_url"]),
                         rx.text("→", size="2"),
                         rx.text(link["destination"], size="2", trim="end", max_width="30em"),
-                        rx.badge(link["clicks"], " clicks"),
+                        rx.badge(
+                            link["clicks"], rx.cond(link["clicks"] == "1", " click", " clicks")
+                        ),
                         align="center",
                         class_name="short-link",
                     ),
@@ -76,7 +83,6 @@ def post_clicks() -> rx.Component:
                 width="100%",
             ),
         ),
-        on_mount=PostClicksState.load,
         width="100%",
         id="post-clicks",
     )

@@ -4,7 +4,7 @@ import reflex as rx
 
 from socialmuse import routes
 from socialmuse.components.layout import protected_page
-from socialmuse.components.post_clicks import post_clicks
+from socialmuse.components.post_clicks import PostClicksState, post_clicks
 from socialmuse.state.post import AttemptRow, TargetRow
 from socialmuse.state.post import PostState as State
 
@@ -149,7 +149,7 @@ def _post() -> rx.Component:
     )
 
 
-@protected_page(routes.POST, "Post", on_load=[State.load])
+@protected_page(routes.POST, "Post", on_load=[State.load, PostClicksState.load])
 def post() -> rx.Component:
     return rx.cond(
         State.problem != "",

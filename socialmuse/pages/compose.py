@@ -596,7 +596,18 @@ def _post_row(post: rx.Var[dict[str, str]]) -> rx.Component:
         rx.table.cell(post["when"]),
         rx.table.cell(rx.badge(post["status_label"])),
         rx.table.cell(rx.text(post["progress"], size="2", color_scheme="gray")),
-        rx.table.cell(rx.link("Edit", href=post["edit"], size="2")),
+        rx.table.cell(
+            rx.cond(
+                post["editable"] != "",
+                rx.button(
+                    "Edit",
+                    size="1",
+                    variant="soft",
+                    on_click=rx.redirect(post["edit"]),
+                    aria_label="Edit post " + post["id"],
+                ),
+            )
+        ),
         data_post=post["id"],
     )
 

@@ -34,6 +34,7 @@ from socialmuse.services.brands import load_brand
 from socialmuse.services.errors import DomainError, ValidationError
 from socialmuse.services.permissions import Action, Actor
 from socialmuse.services.post_editing import (
+    EDITABLE,
     PostDraft,
     VariantIn,
     draft_of,
@@ -513,6 +514,7 @@ class ComposeState(rx.State):
                 "status_label": POST_STATUS_LABELS.get(post.status, post.status.value),
                 "when": in_zone(post.scheduled_at, self.timezone),
                 "progress": f"{post.published_count} of {post.target_count} published",
+                "editable": "yes" if post.status in EDITABLE and post.published_count == 0 else "",
             }
             for post in post_service.list_posts(
                 session, actor=actor, brand_id=int(self.brand_id), limit=RECENT_POSTS

@@ -51,3 +51,11 @@ def after_login(next_path: str) -> str:
 
 
 SETTINGS_SNIPPETS = "/settings/snippets"
+
+
+REVIEW = "/review/[review_token]"
+
+
+def review_path(token: str) -> str:
+    """Where a client reviews one post without an account (the token is the credential)."""
+    return f"/review/{quote(token, safe='')}"

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 import reflex as rx
 from reflex.event import EventType
 
+from socialmuse.components.notification_bell import notification_bell
 from socialmuse.components.sidebar import sidebar
 from socialmuse.components.switchers import brand_switcher, organization_switcher, user_menu
 from socialmuse.state.auth import AuthState
@@ -33,6 +34,7 @@ def _shell(heading: str, body: rx.Component) -> rx.Component:
             rx.hstack(
                 rx.heading(heading, size="6", id="page-heading"),
                 rx.spacer(),
+                notification_bell(),
                 user_menu(),
                 width="100%",
                 align="center",

@@ -5,6 +5,7 @@ import reflex as rx
 from socialmuse import routes
 from socialmuse.components.empty_state import empty_state
 from socialmuse.components.layout import protected_page
+from socialmuse.components.review_queue import review_queue
 from socialmuse.state.auth import AuthState
 from socialmuse.state.dashboard import DashboardState
 
@@ -44,6 +45,7 @@ def dashboard() -> rx.Component:
             ),
             spacing="4",
         ),
+        review_queue(),
         empty_state(
             "chart-no-axes-combined",
             "No KPIs yet",

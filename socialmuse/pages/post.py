@@ -3,6 +3,7 @@
 import reflex as rx
 
 from socialmuse import routes
+from socialmuse.components.approval_panel import approval_panel
 from socialmuse.components.layout import protected_page
 from socialmuse.components.post_clicks import PostClicksState, post_clicks
 from socialmuse.state.post import AttemptRow, TargetRow
@@ -132,6 +133,7 @@ def _post() -> rx.Component:
             spacing="3",
         ),
         rx.card(rx.text(State.text, white_space="pre-wrap", id="post-text"), width="100%"),
+        approval_panel(),
         rx.heading("Deliveries", size="4"),
         rx.vstack(rx.foreach(State.targets, _target), spacing="3", width="100%", id="targets"),
         # A timer in the browser asks for fresh data while a delivery is in flight; it is

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from socialmuse import routes
+from socialmuse.components.approval_policy_form import approval_policy_form
 from socialmuse.components.forms import (
     form_error,
     text_area_field,
@@ -85,7 +86,10 @@ def _row(brand: rx.Var[dict[str, str]]) -> rx.Component:
 
 
 def _editing_row(brand: rx.Var[dict[str, str]]) -> rx.Component:
-    return rx.table.row(rx.table.cell(_edit_form(brand), col_span=5), key=brand["id"])
+    return rx.table.row(
+        rx.table.cell(_edit_form(brand), approval_policy_form(), col_span=5),
+        key=brand["id"],
+    )
 
 
 def _brand_table() -> rx.Component:

@@ -13,10 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from socialmuse.models import Brand
+from sqlmodel import Session
+
+from socialmuse.models import Brand, utcnow
 from socialmuse.models.enums import Role
+from socialmuse.services import audit
+from socialmuse.services.brands import load_brand
 from socialmuse.services.errors import ValidationError
-from socialmuse.services.permissions import Actor
+from socialmuse.services.permissions import ROLE_LABELS, Action, Actor
 
 REQUIRED_FOR = ("nobody", "team_members", "everyone")
 APPROVER_ROLES = (Role.BRAND_OWNER, Role.AGENCY_MANAGER, Role.ADMIN, Role.SUPER_ADMIN)
@@ -75,3 +79,50 @@ def needs_approval(brand: Brand, actor: Actor) -> bool:
     if policy.required_for == "everyone":
         return True
     return policy.required_for == "team_members" and actor.role == Role.TEAM_MEMBER
+
+
+def approver_roles(policy: ApprovalPolicy) -> tuple[Role, ...]:
+    """The roles that decide, step by step.
+
+    A post sent for review under a policy that needs nobody (a voluntary review) still goes
+    to the brand's owners.
+    """
+    return policy.steps or (Role.BRAND_OWNER,)
+
+
+def step_label(role: Role) -> str:
+    """How a step reads to a person: 'Brand owner or above'."""
+    if role is Role.SUPER_ADMIN:
+        return ROLE_LABELS[role]
+    return f"{ROLE_LABELS[role]} or above"
+
+
+def get_policy(session: Session, *, actor: Actor, brand_id: int) -> ApprovalPolicy:
+    """The brand's policy as the settings form shows it."""
+    return policy_of(load_brand(session, actor=actor, brand_id=brand_id, action=Action.BRAND_VIEW))
+
+
+def set_policy(
+    session: Session, *, actor: Actor, brand_id: int, required_for: str, steps: list[str]
+) -> ApprovalPolicy:
+    """Change who needs approval for a brand and who approves, in order (brand managers only).
+
+    Posts already in review continue at their current step number under the new steps; one
+    whose step is past the new last step is approved by its next decision.
+    """
+    brand = load_brand(session, actor=actor, brand_id=brand_id, action=Action.BRAND_MANAGE)
+    policy = parse_policy(required_for, steps)
+    if policy_of(brand) != policy or brand.approval_policy != policy.as_json():
+        brand.approval_policy = policy.as_json()
+        brand.updated_at = utcnow()
+        session.add(brand)
+        session.flush()
+        audit.record_for(
+            session,
+            actor,
+            "brand.approval_policy_updated",
+            target_type="brand",
+            target_id=brand.id,
+            details={"name": brand.name, **policy.as_json()},
+        )
+    return policy

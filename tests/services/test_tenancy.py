@@ -11,6 +11,7 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +27,20 @@ from socialmuse.models import (
     Organization,
     Post,
     PostTarget,
+    ReviewLink,
     SocialAccount,
+    utcnow,
 )
 from socialmuse.models.enums import Platform, Role
 from socialmuse.platforms.base import ConnectedAccount, MediaFile
 from socialmuse.services import (
     accounts,
+    approval_policy,
+    approvals,
     audit,
     brands,
     media,
+    notifications,
     oauth_choices,
     oauth_connect,
     organizations,
@@ -101,6 +107,20 @@ def _b_pending(w: World) -> str:
     """Choices B's owner was offered after a Facebook sign-in (a sealed token)."""
     offered = [oauth_choices.Choice(id="page-2", name="Page 2", kind="page", handle="")]
     return oauth_choices.seal_pending(w.b.actor, w.b_brand, Platform.FACEBOOK, w.b_account, offered)
+
+
+def _b_review_link(session: Session, w: World) -> int:
+    """A live review link for B's post, stored directly (no audit event of its own)."""
+    link = ReviewLink(
+        organization_id=w.b.actor.organization_id,
+        post_id=w.b_post,
+        token_hash="b" * 64,
+        reviewer_name="B's client",
+        expires_at=utcnow() + timedelta(days=1),
+    )
+    session.add(link)
+    session.commit()
+    return link.id or 0
 
 
 CROSS_TENANT_CALLS: dict[str, Call] = {
@@ -200,6 +220,43 @@ CROSS_TENANT_CALLS: dict[str, Call] = {
     "post_editing.unschedule_post": lambda s, w: post_editing.unschedule_post(
         s, actor=w.a.actor, post_id=w.b_post
     ),
+    "approval_policy.get_policy": lambda s, w: approval_policy.get_policy(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "approval_policy.set_policy": lambda s, w: approval_policy.set_policy(
+        s, actor=w.a.actor, brand_id=w.b_brand, required_for="nobody", steps=[]
+    ),
+    "approvals.submit_for_review": lambda s, w: approvals.submit_for_review(
+        s, actor=w.a.actor, post_id=w.b_post
+    ),
+    "approvals.approve": lambda s, w: approvals.approve(s, actor=w.a.actor, post_id=w.b_post),
+    "approvals.request_changes": lambda s, w: approvals.request_changes(
+        s, actor=w.a.actor, post_id=w.b_post, comment="x"
+    ),
+    "approvals.approval_state": lambda s, w: approvals.approval_state(
+        s, actor=w.a.actor, post_id=w.b_post
+    ),
+    "approvals.add_comment": lambda s, w: approvals.add_comment(
+        s, actor=w.a.actor, post_id=w.b_post, body="x"
+    ),
+    "approvals.list_comments": lambda s, w: approvals.list_comments(
+        s, actor=w.a.actor, post_id=w.b_post
+    ),
+    "approvals.review_history": lambda s, w: approvals.review_history(
+        s, actor=w.a.actor, post_id=w.b_post
+    ),
+    "approvals.create_review_link": lambda s, w: approvals.create_review_link(
+        s, actor=w.a.actor, post_id=w.b_post, reviewer_name="x"
+    ),
+    "approvals.list_review_links": lambda s, w: approvals.list_review_links(
+        s, actor=w.a.actor, post_id=w.b_post
+    ),
+    "approvals.revoke_review_link": lambda s, w: approvals.revoke_review_link(
+        s, actor=w.a.actor, link_id=_b_review_link(s, w)
+    ),
+    "approvals.check_publishable": lambda s, w: approvals.check_publishable(
+        s, actor=w.a.actor, post=s.get(Post, w.b_post), brand=s.get(Brand, w.b_brand)
+    ),
 }
 
 # Functions that work on "the actor's own organization": called with A's real actor, their
@@ -225,6 +282,10 @@ OWN_ORG_CALLS: dict[str, Call] = {
     "audit.list_events": lambda s, w: audit.list_events(s, actor=w.a.actor),
     "tags.list_tags": lambda s, w: tags.list_tags(s, actor=w.a.actor),
     "tags.ensure_tags": lambda s, w: tags.ensure_tags(s, actor=w.a.actor, names=["secret"]),
+    "approvals.pending_reviews": lambda s, w: approvals.pending_reviews(s, actor=w.a.actor),
+    "notifications.list_notifications": lambda s, w: notifications.list_notifications(
+        s, actor=w.a.actor
+    ),
 }
 
 # Functions taking an actor that cannot name another tenant's data by construction.
@@ -239,6 +300,9 @@ NOT_TENANT_ADDRESSABLE = {
     "permissions.check_grant",
     "permissions.may_manage_member",
     "approval_policy.needs_approval",  # a pure rule over a brand the caller already loaded
+    # Counts and marks only the actor's own rows: test_notifications_stay_with_their_owner.
+    "notifications.unread_count",
+    "notifications.mark_read",
 }
 
 
@@ -425,3 +489,33 @@ CROSS_TENANT_CALLS.update(COMPOSER_MEDIA_CALLS)
 @pytest.mark.parametrize("name", sorted(COMPOSER_MEDIA_CALLS))
 def test_composer_media_of_b_is_out_of_reach(session: Session, world: World, name: str) -> None:
     test_member_of_a_cannot_touch_b(session, world, name)
+
+
+def test_notifications_stay_with_their_owner(session: Session, world: World) -> None:
+    (note,) = notifications.notify(
+        session,
+        organization_id=world.b.actor.organization_id,
+        user_ids=[world.b.actor.user_id],
+        kind="post.comment",
+        title="B's secret plan was discussed",
+    )
+    session.commit()
+    assert notifications.unread_count(session, actor=world.a.actor) == 0
+    assert notifications.list_notifications(session, actor=world.a.actor) == []
+    assert notifications.mark_read(session, actor=world.a.actor, notification_ids=[note.id]) == 0
+    assert notifications.mark_read(session, actor=world.a.actor) == 0
+    session.commit()
+    assert notifications.unread_count(session, actor=world.b.actor) == 1
+
+
+def test_b_in_review_is_not_in_a_review_queue(session: Session, world: World) -> None:
+    draft = post_editing.save_post(
+        session,
+        actor=world.b.actor,
+        draft=post_editing.PostDraft(
+            brand_id=world.b_brand, text="B's review", account_ids=[world.b_account]
+        ),
+    )
+    approvals.submit_for_review(session, actor=world.b.actor, post_id=draft.id)
+    session.commit()
+    assert approvals.pending_reviews(session, actor=world.a.actor) == []

@@ -264,3 +264,26 @@ def test_template_hashtags_variable_and_a_counted_short_link(studio: Studio) -> 
     assert preview.status == 302
     page.reload()
     expect(page.locator("#post-clicks-total")).to_contain_text("1 click")
+
+
+def test_a_brand_that_needs_approval_offers_submit_for_approval(studio: Studio) -> None:
+    def policy(value: dict[str, object]) -> None:
+        with session_scope() as session:
+            brand = session.exec(select(Brand).where(Brand.name == studio.brand)).one()
+            brand.approval_policy = value
+            session.add(brand)
+
+    policy({"required_for": "everyone", "steps": ["brand_owner"]})
+    page = studio.page
+    try:
+        _open_compose(page)
+        expect(page.locator("#compose-approval-note")).to_contain_text("approved before")
+        expect(page.get_by_role("radio", name="Publish now")).to_have_count(0)
+        expect(page.locator("#compose-submit")).to_have_text("Submit for approval")
+        _tick(page, f"Sandbox @{studio.sandbox}")
+        page.locator("#compose-text").fill("Needs a second pair of eyes")
+        page.locator("#compose-submit").click()
+        expect(page).to_have_url(POST_PAGE)
+        expect(page.locator("#post-status")).to_have_text(re.compile("review", re.I))
+    finally:
+        policy({})

@@ -11,9 +11,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import select
 
@@ -226,16 +228,20 @@ def test_unsaved_text_survives_a_reload_until_discarded(studio: Studio) -> None:
     expect(page.locator("#compose-text")).to_have_value("")
 
 
-def test_template_hashtags_variable_and_a_counted_short_link(studio: Studio) -> None:
+def test_template_hashtags_variable_and_a_counted_short_link(
+    studio: Studio, tmp_path: Path
+) -> None:
     page = studio.page
     _open_compose(page)
     _tick(page, f"Sandbox @{studio.sandbox}")
 
     page.locator("#compose-templates").click()
     page.get_by_role("menuitem", name="Launch").click()
+    expect(page.get_by_role("menu")).to_have_count(0)
     expect(page.locator("#compose-text")).to_have_value("New at {brand}: fresh bread")
     page.locator("#compose-hashtags").click()
     page.get_by_role("menuitem", name="Bakery tags").click()
+    expect(page.get_by_role("menu")).to_have_count(0)
     expect(page.locator("#compose-text")).to_have_value(
         "New at {brand}: fresh bread #bread #sourdough"
     )
@@ -243,6 +249,7 @@ def test_template_hashtags_variable_and_a_counted_short_link(studio: Studio) -> 
     expect(sandbox_card).to_contain_text(f"New at {studio.brand}: fresh bread")
 
     page.locator("#compose-link").click()
+    expect(page.locator("#compose-link-url")).to_be_visible()
     page.locator("#compose-link-url").fill("https://example.com/menu?day=mon")
     page.locator("#compose-link-utm-source").fill("sandbox")
     page.locator("#compose-link-submit").click()
@@ -250,6 +257,27 @@ def test_template_hashtags_variable_and_a_counted_short_link(studio: Studio) -> 
     short_url = page.locator("#compose-link-made code").inner_text()
     page.keyboard.press("Escape")
     expect(page.locator("#compose-text")).to_have_value(re.compile(re.escape(short_url) + "$"))
+
+    # A thread part, a first comment and a picture with alt text, all in the preview.
+    page.locator("#compose-add-part").click()
+    page.get_by_role("textbox", name="Thread part 2").fill("Part two: the rye")
+    page.locator("#compose-toggle-comment").click()
+    page.locator("#compose-first-comment").fill("Menu in the link above")
+    expect(sandbox_card.locator(".pv-reply")).to_have_count(2)
+    expect(sandbox_card.locator(".pv-reply").first).to_contain_text("Part two: the rye")
+    picture = tmp_path / "loaf.png"
+    Image.new("RGB", (800, 600), (180, 120, 60)).save(picture)
+    page.locator("#compose-upload-alt").fill("A golden loaf on a board")
+    page.locator("#compose-upload-alt").press("Tab")  # leaving the field hands it over
+    page.locator("#compose-upload input[type=file]").set_input_files(str(picture))
+    expect(page.locator('#compose-media [data-media="loaf.png"]')).to_be_visible()
+    expect(sandbox_card.locator("img.pv-media")).to_have_attribute(
+        "alt", "A golden loaf on a board"
+    )
+    alt = page.locator('#compose-media [data-alt-for="loaf.png"]')
+    alt.fill("A golden rye loaf")
+    alt.press("Tab")
+    expect(sandbox_card.locator("img.pv-media")).to_have_attribute("alt", "A golden rye loaf")
 
     page.locator("#compose-save").click()
     expect(page).to_have_url(POST_PAGE)

@@ -284,7 +284,7 @@ def follow(
     if not is_bot(method, user_agent):
         host, platform = network_of(session, link, referrer)
         session.add(LinkClick(short_link_id=link.id or 0, referrer_host=host, platform=platform))
-        session.exec(  # type: ignore[call-overload]
+        session.exec(
             update(ShortLink)
             .where(col(ShortLink.id) == link.id)
             .values(click_count=col(ShortLink.click_count) + 1)

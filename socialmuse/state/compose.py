@@ -543,6 +543,9 @@ class ComposeState(rx.State):
     @rx.event
     async def load(self) -> None:
         """The switcher's brand; ``?post=ID`` opens that post; unsaved work is restored."""
+        await self._load()
+
+    async def _load(self) -> None:
         wanted = self.router.url.query_parameters.get("post", "")
         self._clear_form()
         with session_scope() as session:
@@ -619,7 +622,7 @@ class ComposeState(rx.State):
     async def discard_draft(self) -> None:
         """Throw away the unsaved changes kept in this browser and start again."""
         self._forget()
-        await self.load()
+        await self._load()
 
     # --- typing ---------------------------------------------------------------------------
 

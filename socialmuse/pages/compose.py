@@ -485,6 +485,22 @@ def _actions() -> rx.Component:
                 id=f"{FORM_ID}-approval-note",
             ),
         ),
+        rx.cond(
+            State.approval_needed,
+            rx.vstack(
+                rx.input(
+                    value=State.approval_note,
+                    on_change=State.set_approval_note,
+                    placeholder="Note for the approver (optional)",
+                    aria_label="Note for the approver",
+                    id=f"{FORM_ID}-note",
+                    width="100%",
+                ),
+                _error("note"),
+                spacing="1",
+                width="100%",
+            ),
+        ),
         form_error(State.errors, form_id=FORM_ID),
         rx.hstack(
             rx.button(

@@ -59,6 +59,7 @@ FIELDS = (
     "utm",
     "alt_text",
     "tags",
+    "note",
 )
 """Fields the page shows errors under; any other refusal goes above the buttons."""
 
@@ -201,6 +202,7 @@ class ComposeState(rx.State):
     expanded: list[str] = []
     errors: dict[str, str] = {}
     restored_note: str = ""
+    approval_note: str = ""
     posts: list[dict[str, str]] = []
     busy: bool = False
     drafts_blob: str = rx.LocalStorage("{}", name="socialmuse_compose_drafts")
@@ -446,6 +448,7 @@ class ComposeState(rx.State):
         self.mode, self.date, self.time, self.tab = "now", "", "", "all"
         self.link, self.link_form, self.expanded = "", {}, []
         self.errors, self.restored_note, self.upload_alt = {}, "", ""
+        self.approval_note = ""
 
     def _apply_draft(self, draft: PostDraft) -> None:
         self.text = draft.text
@@ -719,6 +722,10 @@ class ComposeState(rx.State):
         self._persist()
 
     @rx.event
+    def set_approval_note(self, value: str) -> None:
+        self.approval_note = value
+
+    @rx.event
     def set_tags_text(self, value: str) -> None:
         self.tags_text = value
         self._persist()
@@ -980,7 +987,9 @@ class ComposeState(rx.State):
         if step == "approval":
             from socialmuse.services import approvals
 
-            approvals.submit_for_review(session, actor=actor, post_id=post_id)
+            approvals.submit_for_review(
+                session, actor=actor, post_id=post_id, note=self.approval_note
+            )
             return "Sent for approval."
         if step == "queue":
             from socialmuse.services import slots

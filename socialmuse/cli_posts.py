@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -13,12 +15,14 @@ from sqlmodel import col, select
 from socialmuse.cli_common import JsonFlag, emit, fail, unit_of_work
 from socialmuse.models import Post, PostTarget, utcnow
 from socialmuse.models.enums import TargetStatus
-from socialmuse.services import accounts, auth, posts, publishing, reconcile
+from socialmuse.services import accounts, auth, csv_export, csv_import, posts, publishing, reconcile
 
 accounts_app = typer.Typer(help="Social accounts of a brand.", no_args_is_help=True)
 connect_app = typer.Typer(help="Connect an account to a brand.", no_args_is_help=True)
 accounts_app.add_typer(connect_app, name="connect")
-posts_app = typer.Typer(help="Posts: create, show.", no_args_is_help=True)
+posts_app = typer.Typer(
+    help="Posts: create, show, list, import and export CSV.", no_args_is_help=True
+)
 
 BrandId = Annotated[int, typer.Option("--brand-id", help="Brand id.")]
 
@@ -155,6 +159,123 @@ def show_post(
             + (f" — {t.last_error}" if t.last_error and t.status != "published" else "")
         )
     emit(as_json, post.model_dump(mode="json"), "\n".join(lines))
+
+
+@posts_app.command("import-csv")
+def import_csv(
+    brand_id: BrandId,
+    file: Annotated[Path, typer.Argument(help="CSV: date,time,accounts,text,media,...")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row; create nothing.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Schedule one post per CSV row (times in the brand's timezone), good rows only.
+
+    Every row is checked first; each good row is created on its own, so a bad row never
+    blocks the others, and rows already imported are not created twice. Local media paths
+    are read relative to the CSV's folder. Exits 1 when any row was refused.
+    """
+    if not file.is_file():
+        fail(f"There is no file at {file}.")
+    data = file.read_bytes()
+    sources = csv_import.MediaSources(local_dir=file.resolve().parent, allow_private_urls=True)
+    with unit_of_work() as session:
+        actor = auth.operator_actor_for_brand(session, brand_id=brand_id)
+        report = csv_import.run_import(
+            session, actor=actor, brand_id=brand_id, data=data, dry_run=dry_run, sources=sources
+        )
+    lines = [_import_line(row) for row in report.rows]
+    done = "would be created" if dry_run else "created"
+    lines.append(
+        f"{report.count('ok' if dry_run else 'created')} post(s) {done}, "
+        f"{report.refused} row(s) refused, {report.count('already_imported')} already imported"
+    )
+    payload = report.model_dump(mode="json") | {
+        "created": report.count("created"),
+        "refused": report.refused,
+        "already_imported": report.count("already_imported"),
+    }
+    emit(as_json, payload, "\n".join(lines))
+    if report.refused:
+        raise typer.Exit(1)
+
+
+def _import_line(row: csv_import.ImportRow) -> str:
+    if row.status == "created":
+        return f"line {row.line}: created post {row.post_id} for {row.when}"
+    if row.status == "ok":
+        return f"line {row.line}: ok, {row.when} to {', '.join(row.accounts)}"
+    if row.status == "already_imported":
+        return f"line {row.line}: already imported as post {row.post_id}"
+    return f"line {row.line}: refused: {' '.join(row.reasons)}"
+
+
+@posts_app.command("list")
+def list_brand_posts(
+    brand_id: BrandId,
+    status: Annotated[str | None, typer.Option(help="draft, scheduled, published, ...")] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="First day (YYYY-MM-DD, brand's timezone).")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Last day, inclusive (YYYY-MM-DD).")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """A brand's posts, soonest first, with their accounts and times in the brand's zone."""
+    with unit_of_work() as session:
+        actor = auth.operator_actor_for_brand(session, brand_id=brand_id)
+        rows = csv_export.list_brand_posts(
+            session,
+            actor=actor,
+            brand_id=brand_id,
+            start=csv_export.parse_day(start, field="--from"),
+            end=csv_export.parse_day(end, field="--to"),
+            status=csv_export.parse_status(status),
+        )
+    lines = [
+        f"{r.id}\t{r.status.value}\t{(r.local_date + ' ' + r.local_time).strip() or '-'}"
+        f"\t{', '.join(t.label for t in r.targets)}\t{_short(r.text)}"
+        for r in rows
+    ]
+    emit(as_json, [r.model_dump(mode="json") for r in rows], "\n".join(lines) or "no posts")
+
+
+def _short(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= 60 else flat[:59] + "…"
+
+
+@posts_app.command("export-csv")
+def export_csv(
+    brand_id: BrandId,
+    start: Annotated[
+        str | None, typer.Option("--from", help="First day (YYYY-MM-DD, brand's timezone).")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Last day, inclusive (YYYY-MM-DD).")
+    ] = None,
+    status: Annotated[str | None, typer.Option(help="Only posts in this status.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write here, not to stdout.")] = None,
+) -> None:
+    """A brand's posts as CSV in the import's layout (plus status and post_id)."""
+    with unit_of_work() as session:
+        actor = auth.operator_actor_for_brand(session, brand_id=brand_id)
+        text = csv_export.export_posts_csv(
+            session,
+            actor=actor,
+            brand_id=brand_id,
+            start=csv_export.parse_day(start, field="--from"),
+            end=csv_export.parse_day(end, field="--to"),
+            status=csv_export.parse_status(status),
+        )
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    out.write_text(text, encoding="utf-8", newline="")
+    count = sum(1 for _ in csv.reader(io.StringIO(text))) - 1
+    typer.echo(f"wrote {count} post(s) to {out}")
 
 
 def publish_due(

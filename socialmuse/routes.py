@@ -21,8 +21,10 @@ SETTINGS_BRANDS = "/settings/brands"
 SETTINGS_TEAM = "/settings/team"
 SETTINGS_AUDIT = "/settings/audit"
 SETTINGS_ACCOUNTS = "/settings/accounts"
+SETTINGS_AI = "/settings/ai"
 POST = "/posts/[post_id]"
 INVITE = "/invite/[invite_token]"
+CALENDAR_IMPORT = "/calendar/import"
 
 
 def invite_path(token: str) -> str:

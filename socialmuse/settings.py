@@ -64,6 +64,17 @@ class Settings(BaseSettings):
     threads_app_secret: str = Field(default="", repr=False)
     session_days: int = Field(default=14, ge=1, description="absolute lifetime of a login")
     invitation_days: int = Field(default=7, ge=1)
+    # Where media bytes live: "local" (DATA_DIR/media) or any S3-compatible object store.
+    # boto3 client settings: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/configuration.html
+    storage_backend: Literal["local", "s3"] = "local"
+    s3_endpoint_url: str = Field(default="", description="empty: AWS itself")
+    s3_bucket: str = ""
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = Field(default="", repr=False)
+    s3_secret_access_key: str = Field(default="", repr=False)
+    s3_public_base_url: str = Field(
+        default="", description="a public (CDN) address of the bucket; empty: presigned URLs"
+    )
 
     @field_validator("data_dir")
     @classmethod

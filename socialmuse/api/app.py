@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from socialmuse.api.links import router as links_router
+from socialmuse.api.media import router as media_router
 from socialmuse.api.oauth import router as oauth_router
 from socialmuse.db import session_scope
 from socialmuse.services import health
@@ -31,4 +32,5 @@ def build_api() -> FastAPI:
 
     api.include_router(oauth_router)
     api.include_router(links_router)
+    api.include_router(media_router)
     return api

@@ -74,8 +74,9 @@ def _decide() -> rx.Component:
         rx.vstack(
             rx.el.label("Comment for the author", html_for="decision-comment", size="2"),
             rx.text_area(
-                value=State.decision_comment,
+                default_value="",
                 on_change=State.set_decision_comment,
+                key=State.decision_version,
                 id="decision-comment",
                 placeholder="Required when you request changes",
                 width="100%",
@@ -318,21 +319,35 @@ def _links() -> rx.Component:
     )
 
 
+@rx.memo
+def approval_panel_loader() -> rx.Component:
+    """Reads the page's post into the panel.
+
+    Mounted only while the panel holds another post than the page shows; being a memo (its own
+    component), its mount hook runs exactly then.
+    """
+    return rx.center(rx.spinner(size="2"), width="100%", on_mount=State.load)
+
+
 def approval_panel() -> rx.Component:
     """Everything about the post's review, re-read whenever the post page shows a post."""
-    return rx.card(
-        rx.vstack(
-            _status(),
-            _submit(),
-            _decide(),
-            _comments(),
-            _history(),
-            _links(),
-            spacing="4",
+    return rx.cond(
+        State.shown_id == PostState.shown_id,
+        rx.card(
+            rx.vstack(
+                _status(),
+                _submit(),
+                _decide(),
+                _comments(),
+                _history(),
+                _links(),
+                spacing="4",
+                width="100%",
+            ),
             width="100%",
+            id="approval-panel",
+            # Reads the panel on every page load too (a reload keeps the same post id).
+            on_mount=State.load,
         ),
-        width="100%",
-        id="approval-panel",
-        key=PostState.shown_id,
-        on_mount=State.load,
+        approval_panel_loader(),
     )

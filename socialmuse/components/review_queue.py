@@ -22,6 +22,14 @@ def _row(row: rx.Var[QueueRow]) -> rx.Component:
 def review_queue() -> rx.Component:
     """Shown to everyone who may approve; says so when nothing is waiting."""
     return rx.vstack(
+        rx.cond(State.applies, _queue()),
+        width="100%",
+        on_mount=State.load,
+    )
+
+
+def _queue() -> rx.Component:
+    return rx.vstack(
         rx.heading("Needs my review", size="4"),
         rx.cond(
             State.rows.length() > 0,
@@ -47,5 +55,4 @@ def review_queue() -> rx.Component:
         ),
         spacing="2",
         width="100%",
-        on_mount=State.load,
     )

@@ -34,6 +34,7 @@ def settings_nav() -> rx.Component:
         _tab("Accounts", routes.SETTINGS_ACCOUNTS),
         _tab("Snippets", routes.SETTINGS_SNIPPETS),
         rx.cond(AuthState.is_admin, _tab("Audit log", routes.SETTINGS_AUDIT)),
+        rx.cond(AuthState.is_admin, _tab("AI", routes.SETTINGS_AI)),
         spacing="5",
         width="100%",
         border_bottom=f"1px solid {rx.color('gray', 5)}",

@@ -1,4 +1,6 @@
-"""Run one emulator in the foreground: ``python -m socialmuse.emulators mastodon|bluesky``.
+"""Run one emulator in the foreground: ``python -m socialmuse.emulators NAME``.
+
+NAME is mastodon, bluesky, or one of the AI providers: openai, elevenlabs, did.
 
 Prints one JSON line when it serves (``{"url": ..., "accounts": [...]}``) and stops on
 SIGINT or SIGTERM. Tests and benchmarks in other processes drive it over HTTP: faults with
@@ -41,6 +43,8 @@ def _counts_route(counts: Any) -> BaseRoute:
 def build(args: argparse.Namespace) -> tuple[Emulator, list[dict[str, str]]]:
     """The emulator, its extra control route, and the accounts created up front."""
     accounts: list[dict[str, str]] = []
+    if args.network in ("openai", "elevenlabs", "did"):
+        return _ai_emulator(args), accounts
     if args.network == "mastodon":
         from socialmuse.emulators.mastodon import MastodonEmulator
 
@@ -89,6 +93,21 @@ def build(args: argparse.Namespace) -> tuple[Emulator, list[dict[str, str]]]:
     return bluesky, accounts
 
 
+def _ai_emulator(args: argparse.Namespace) -> Emulator:
+    """The AI provider emulators (no accounts; their keys are the modules' DEFAULT_KEY)."""
+    if args.network == "openai":
+        from socialmuse.emulators.openai_compat import OpenAICompatEmulator
+
+        return OpenAICompatEmulator(latency=args.latency)
+    if args.network == "elevenlabs":
+        from socialmuse.emulators.elevenlabs import ElevenLabsEmulator
+
+        return ElevenLabsEmulator(latency=args.latency)
+    from socialmuse.emulators.did import DIDEmulator
+
+    return DIDEmulator(latency=args.latency)
+
+
 def _attach(emulator: Emulator, counts: Any) -> None:
     """Add ``GET /_emulator/counts`` beside the base control routes."""
     base_routes = emulator._control_routes
@@ -103,7 +122,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m socialmuse.emulators", description="Run one network emulator."
     )
-    parser.add_argument("network", choices=["mastodon", "bluesky"])
+    parser.add_argument("network", choices=["mastodon", "bluesky", "openai", "elevenlabs", "did"])
     parser.add_argument("--port", type=int, default=None)
     parser.add_argument("--latency", type=float, default=0.0)
     parser.add_argument("--status-limit", type=int, default=300)

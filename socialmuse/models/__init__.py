@@ -8,6 +8,7 @@ from socialmuse.models.collaboration import PostComment, PostReview, ReviewLink
 from socialmuse.models.content import (
     Campaign,
     MediaAsset,
+    MediaFolder,
     Post,
     PostMedia,
     PostTag,
@@ -48,6 +49,7 @@ __all__ = [
     "Invitation",
     "LinkClick",
     "MediaAsset",
+    "MediaFolder",
     "MediaKind",
     "Membership",
     "MembershipBrand",

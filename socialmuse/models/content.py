@@ -177,3 +177,19 @@ class PostMedia(SQLModel, table=True):
     post_id: int = Field(foreign_key="post.id", primary_key=True, ondelete="CASCADE")
     media_id: int = Field(foreign_key="mediaasset.id", primary_key=True)
     position: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+
+
+class MediaFolder(SQLModel, table=True):
+    """A named folder of a brand's media library (assets name it in ``MediaAsset.folder``).
+
+    Kept as a row so a folder exists before anything is moved into it, and survives being
+    emptied.
+    """
+
+    __table_args__ = (UniqueConstraint("brand_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    brand_id: int = Field(foreign_key="brand.id", index=True)
+    name: str = Field(max_length=255)
+    created_at: datetime = created_at_field()

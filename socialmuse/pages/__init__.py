@@ -3,6 +3,7 @@
 from socialmuse.pages import (
     analytics,
     calendar,
+    calendar_import,
     compose,
     dashboard,
     inbox,
@@ -12,6 +13,7 @@ from socialmuse.pages import (
     post,
     review,
     settings_accounts,
+    settings_ai,
     settings_audit,
     settings_brands,
     settings_organization,
@@ -24,6 +26,7 @@ from socialmuse.pages import (
 __all__ = [
     "analytics",
     "calendar",
+    "calendar_import",
     "compose",
     "dashboard",
     "inbox",
@@ -33,6 +36,7 @@ __all__ = [
     "post",
     "review",
     "settings_accounts",
+    "settings_ai",
     "settings_audit",
     "settings_brands",
     "settings_organization",

@@ -130,7 +130,7 @@ def _respond() -> rx.Component:
         rx.divider(),
         rx.el.label("Your name", html_for="review-name", class_name="field-label"),
         rx.input(
-            value=State.name,
+            default_value=State.name,
             on_change=State.set_name,
             id="review-name",
             width="100%",
@@ -139,8 +139,9 @@ def _respond() -> rx.Component:
         error_text(State.errors.get("name", "").to(str), element_id="review-name-error"),
         rx.el.label("Comment", html_for="review-comment", class_name="field-label"),
         rx.text_area(
-            value=State.comment,
+            default_value="",
             on_change=State.set_comment,
+            key=State.comment_version,
             id="review-comment",
             width="100%",
             rows="3",
@@ -183,7 +184,10 @@ def _respond() -> rx.Component:
             ),
         ),
         rx.button(
-            "Comment only", variant="outline", on_click=State.add_comment, id="review-comment-only"
+            "Add comment without deciding",
+            variant="outline",
+            on_click=State.add_comment,
+            id="review-comment-only",
         ),
         rx.cond(
             State.outcome != "",

@@ -11,6 +11,7 @@ from socialmuse.components.forms import (
     timezone_datalist,
     timezone_field,
 )
+from socialmuse.components.guardrails_form import guardrails_form
 from socialmuse.components.layout import protected_page
 from socialmuse.components.settings_nav import settings_nav
 from socialmuse.state.brands import TIMEZONES
@@ -160,6 +161,7 @@ def settings_brands() -> rx.Component:
         ),
         _brand_table(),
         rx.card(_create_form(), width="100%", max_width="36em"),
+        guardrails_form(),
         timezone_datalist(TIMEZONES),
         spacing="5",
         width="100%",

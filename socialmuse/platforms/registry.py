@@ -78,16 +78,24 @@ def _oauth_adapter(platform: Platform) -> Adapter:
         return FacebookAdapter(
             app_id=settings.meta_app_id or None, app_secret=settings.meta_app_secret or None
         )
+    # Instagram and Threads fetch media from a URL: the registry (this process's wiring point
+    # for adapters) hands them the media service's signed-link builder.
     if platform is Platform.INSTAGRAM:
         from socialmuse.platforms.instagram import InstagramAdapter
+        from socialmuse.services.media import public_media_url
 
         return InstagramAdapter(
-            app_id=settings.meta_app_id or None, app_secret=settings.meta_app_secret or None
+            app_id=settings.meta_app_id or None,
+            app_secret=settings.meta_app_secret or None,
+            media_url=public_media_url,
         )
     if platform is Platform.THREADS:
         from socialmuse.platforms.threads import ThreadsAdapter
+        from socialmuse.services.media import public_media_url
 
         return ThreadsAdapter(
-            app_id=settings.threads_app_id or None, app_secret=settings.threads_app_secret or None
+            app_id=settings.threads_app_id or None,
+            app_secret=settings.threads_app_secret or None,
+            media_url=public_media_url,
         )
     raise NetworkNotAvailable(f"{platform.value} is not supported yet")

@@ -213,6 +213,7 @@ def submit_for_review(
 ) -> ApprovalState:
     """Send a draft (or a post whose changes were requested) to the first step's approvers."""
     post = load_post(session, actor=actor, post_id=post_id, action=Action.POST_CREATE)
+    _lock(session, post)
     brand = _brand(session, post)
     status = PostStatus(post.status)
     if status not in SUBMITTABLE:
@@ -257,6 +258,7 @@ def submit_for_review(
 def approve(session: Session, *, actor: Actor, post_id: int, comment: str = "") -> ApprovalState:
     """Approve the current step; the last step approves the post (and schedules it if timed)."""
     post = load_post(session, actor=actor, post_id=post_id, action=Action.POST_APPROVE)
+    _lock(session, post)
     brand = _brand(session, post)
     _check_in_review(post)
     refusal = _approval_refusal(session, actor, post, brand)
@@ -289,6 +291,7 @@ def approve(session: Session, *, actor: Actor, post_id: int, comment: str = "") 
 def request_changes(session: Session, *, actor: Actor, post_id: int, comment: str) -> ApprovalState:
     """Send the post back to its author with what should change (the comment is required)."""
     post = load_post(session, actor=actor, post_id=post_id, action=Action.POST_APPROVE)
+    _lock(session, post)
     brand = _brand(session, post)
     _check_in_review(post)
     role = _current_role(post, brand)
@@ -532,6 +535,7 @@ def review_by_link(
 ) -> ReviewView:
     """A client's decision on the current step, recorded under the name they typed."""
     link, post, brand = _open_link(session, token)
+    _lock(session, post)
     if decision not in ("approve", "changes_requested"):
         raise ValidationError("Choose Approve or Request changes.", field="decision")
     name = clean_name(name, field="name", what="your name")
@@ -813,6 +817,15 @@ def _link_actor(post: Post, name: str) -> Actor:
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+def _lock(session: Session, post: Post) -> None:
+    """Re-read the post under a row lock (on PostgreSQL).
+
+    Two approvers clicking at once then decide one after the other, the second seeing the
+    first's outcome.
+    """
+    session.refresh(post, with_for_update=True)
 
 
 def _brand(session: Session, post: Post) -> Brand:

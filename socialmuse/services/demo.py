@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from socialmuse.models import Membership, User
 from socialmuse.models.enums import Role
 from socialmuse.services import auth, brands, team
+from socialmuse.services.demo_calendar import seed_demo_calendar
 from socialmuse.services.organizations import create_organization_for
 from socialmuse.services.secrets import hash_password
 
@@ -75,6 +76,7 @@ def seed_demo(session: Session) -> DemoLogin:
             session, token=invitation.token, name="Sam Teammate", password=secrets.token_urlsafe(16)
         )
         mate = session.exec(select(User).where(User.email == TEAMMATE_EMAIL)).one()
+    seed_demo_calendar(session, actor=owner, brand_ids=brand_ids)
     return DemoLogin(
         email=DEMO_EMAIL,
         password=password,

@@ -48,6 +48,7 @@ class Action(StrEnum):
     ACCOUNT_MANAGE = "account.manage"
     POST_CREATE = "post.create"
     POST_APPROVE = "post.approve"
+    AI_MANAGE = "ai.manage"
 
 
 # The least powerful role allowed to take each action.
@@ -64,6 +65,7 @@ _MIN_ROLE: dict[Action, Role] = {
     Action.ACCOUNT_MANAGE: Role.BRAND_OWNER,
     Action.POST_CREATE: Role.TEAM_MEMBER,
     Action.POST_APPROVE: Role.BRAND_OWNER,
+    Action.AI_MANAGE: Role.ADMIN,
 }
 
 

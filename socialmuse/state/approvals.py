@@ -22,6 +22,7 @@ from socialmuse.services.approvals import (
     ReviewLinkPublic,
 )
 from socialmuse.services.errors import DomainError, NotFound, PermissionDenied, ValidationError
+from socialmuse.services.permissions import Action, can
 from socialmuse.state.auth import require_actor
 from socialmuse.state.current_brand import in_zone
 from socialmuse.state.forms import field_errors, text
@@ -145,6 +146,7 @@ class ApprovalsState(rx.State):
     links: list[LinkRow] = []
     new_link: str = ""
     decision_comment: str = ""
+    decision_version: int = 0  # bumped to empty the comment box after a decision
     errors: dict[str, str] = {}
     form_version: int = 0
 
@@ -207,13 +209,18 @@ class ApprovalsState(rx.State):
         """Read the panel fresh whenever it appears (a new post clears the old one first)."""
         if self.shown_id != self._post_id():
             self.comments, self.history, self.links, self.new_link = [], [], [], ""
-            self.decision_comment, self.errors = "", {}
+            self.errors = {}
+            self._clear_decision_comment()
         await self._fetch()
 
     @rx.event
     def set_decision_comment(self, value: str) -> None:
         """The comment typed beside Approve / Request changes."""
         self.decision_comment = value
+
+    def _clear_decision_comment(self) -> None:
+        self.decision_comment = ""
+        self.decision_version += 1
 
     async def _after(self, outcome: str) -> list[EventSpec]:
         self.errors = {}
@@ -247,7 +254,7 @@ class ApprovalsState(rx.State):
         except DomainError as exc:
             self.errors = _decision_errors(exc)
             return None
-        self.decision_comment = ""
+        self._clear_decision_comment()
         return await self._after(state.outcome)
 
     @rx.event
@@ -262,7 +269,7 @@ class ApprovalsState(rx.State):
         except DomainError as exc:
             self.errors = _decision_errors(exc)
             return None
-        self.decision_comment = ""
+        self._clear_decision_comment()
         return await self._after(state.outcome)
 
     @rx.event
@@ -322,6 +329,7 @@ class ReviewQueueState(rx.State):
 
     rows: list[QueueRow] = []
     loaded: bool = False
+    applies: bool = False  # only people who may approve somewhere have a queue
 
     @rx.event
     async def load(self) -> None:
@@ -329,6 +337,7 @@ class ReviewQueueState(rx.State):
         with session_scope() as session:
             actor = await require_actor(self, session)
             pending = approval_service.pending_reviews(session, actor=actor)
+        self.applies = can(actor, Action.POST_APPROVE, organization_id=actor.organization_id)
         self.rows = [
             QueueRow(
                 post_id=str(p.post_id),

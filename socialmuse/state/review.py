@@ -58,8 +58,13 @@ class ReviewState(rx.State):
     history: list[HistoryRow] = []
     name: str = ""
     comment: str = ""
+    comment_version: int = 0  # bumped to empty the comment box after it was sent
     errors: dict[str, str] = {}
     outcome: str = ""
+
+    def _clear_comment(self) -> None:
+        self.comment = ""
+        self.comment_version += 1
 
     def _token(self) -> str:
         """The ``[review_token]`` URL segment; Reflex adds it to the root state at run time."""
@@ -99,7 +104,8 @@ class ReviewState(rx.State):
     @rx.event
     def load(self) -> None:
         """Open the post behind the link; a bad, expired or revoked link says so plainly."""
-        self.errors, self.outcome, self.comment = {}, "", ""
+        self.errors, self.outcome = {}, ""
+        self._clear_comment()
         try:
             with session_scope() as session:
                 view = approval_service.open_review(session, token=self._token())
@@ -139,7 +145,8 @@ class ReviewState(rx.State):
             errors = field_errors(exc)
             self.errors = {("comment" if k == "body" else k): v for k, v in errors.items()}
             return None
-        self.errors, self.comment = {}, ""
+        self.errors = {}
+        self._clear_comment()
         self._show(view)
         self.outcome = view.outcome
         return rx.toast.success(view.outcome)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from socialmuse.models import AuditEvent, Notification, PostTarget, ReviewLink, utcnow
+from socialmuse.models import AuditEvent, Brand, Notification, PostTarget, ReviewLink, utcnow
 from socialmuse.models.enums import PostStatus, Role, TargetStatus
 from socialmuse.services import accounts, approvals, notifications
 from socialmuse.services.approval_policy import get_policy, set_policy
@@ -477,3 +477,15 @@ def test_a_link_opens_its_own_post_only(session: Session, team: Team) -> None:
     assert approvals.approval_state(session, actor=t.boss.actor, post_id=mine).status == (
         PostStatus.CHANGES_REQUESTED
     )
+
+
+def test_a_guardrail_added_after_saving_blocks_the_submission(session: Session, team: Team) -> None:
+    t = team
+    post_id = _draft(session, t, t.writer, "Best bread in town")
+    brand_row = session.get(Brand, t.brand_id)
+    assert brand_row is not None
+    brand_row.guardrails = {**brand_row.guardrails, "required_disclosure": "#ad"}
+    session.add(brand_row)
+    session.commit()
+    with pytest.raises(ValidationError, match="#ad"):
+        approvals.submit_for_review(session, actor=t.writer.actor, post_id=post_id)

@@ -35,11 +35,17 @@ from socialmuse.models.enums import Platform, Role
 from socialmuse.platforms.base import ConnectedAccount, MediaFile
 from socialmuse.services import (
     accounts,
+    ai_config,
     approval_policy,
     approvals,
     audit,
     brands,
+    csv_export,
+    csv_import,
+    demo_calendar,
+    guardrails,
     media,
+    media_library,
     notifications,
     oauth_choices,
     oauth_connect,
@@ -49,6 +55,7 @@ from socialmuse.services import (
     tags,
     team,
 )
+from socialmuse.services.ai import assistant
 from socialmuse.services.errors import NotFound, PermissionDenied
 from socialmuse.services.permissions import Action
 from tests.factories import Person, brand, owner, teammate
@@ -101,6 +108,11 @@ def world(session: Session) -> World:
 
 
 Call = Callable[[Session, World], Any]
+
+
+def _b_csv(w: World) -> str:
+    """A CSV that would schedule a post on B's account."""
+    return ",".join(csv_import.HEADER) + f"\n2030-05-01,09:30,{w.b_account},Hijack,,,,\n"
 
 
 def _b_pending(w: World) -> str:
@@ -197,6 +209,41 @@ CROSS_TENANT_CALLS: dict[str, Call] = {
     "posts.get_post": lambda s, w: posts.get_post(s, actor=w.a.actor, post_id=w.b_post),
     "posts.list_posts": lambda s, w: posts.list_posts(s, actor=w.a.actor, brand_id=w.b_brand),
     "posts.retry_target": lambda s, w: posts.retry_target(s, actor=w.a.actor, target_id=w.b_target),
+    "guardrails.get_guardrails": lambda s, w: guardrails.get_guardrails(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "guardrails.update_guardrails": lambda s, w: guardrails.update_guardrails(
+        s,
+        actor=w.a.actor,
+        brand_id=w.b_brand,
+        banned_words=["x"],
+        banned_claims=[],
+        required_disclosure="",
+    ),
+    "assistant.draft_posts": lambda s, w: assistant.draft_posts(
+        s, actor=w.a.actor, brand_id=w.b_brand, brief="x", networks=["x"]
+    ),
+    "assistant.stream_draft": lambda s, w: assistant.stream_draft(
+        s, actor=w.a.actor, brand_id=w.b_brand, brief="x", networks=["x"]
+    ),
+    "assistant.rewrite_for_network": lambda s, w: assistant.rewrite_for_network(
+        s, actor=w.a.actor, brand_id=w.b_brand, text="x", platform="x"
+    ),
+    "assistant.suggest_hashtags": lambda s, w: assistant.suggest_hashtags(
+        s, actor=w.a.actor, brand_id=w.b_brand, text="x"
+    ),
+    "assistant.video_script": lambda s, w: assistant.video_script(
+        s, actor=w.a.actor, brand_id=w.b_brand, brief="x"
+    ),
+    "assistant.generate_image": lambda s, w: assistant.generate_image(
+        s, actor=w.a.actor, brand_id=w.b_brand, prompt="x"
+    ),
+    "assistant.voice_over": lambda s, w: assistant.voice_over(
+        s, actor=w.a.actor, brand_id=w.b_brand, text="x"
+    ),
+    "assistant.talking_head": lambda s, w: assistant.talking_head(
+        s, actor=w.a.actor, brand_id=w.b_brand, script="x", image_url="https://x.test/a.jpg"
+    ),
     "post_editing.load_post": lambda s, w: post_editing.load_post(
         s, actor=w.a.actor, post_id=w.b_post, action=Action.BRAND_VIEW
     ),
@@ -257,7 +304,96 @@ CROSS_TENANT_CALLS: dict[str, Call] = {
     "approvals.check_publishable": lambda s, w: approvals.check_publishable(
         s, actor=w.a.actor, post=s.get(Post, w.b_post), brand=s.get(Brand, w.b_brand)
     ),
+    "csv_import.preview_import": lambda s, w: csv_import.preview_import(
+        s, actor=w.a.actor, brand_id=w.b_brand, data=_b_csv(w)
+    ),
+    "csv_import.run_import": lambda s, w: csv_import.run_import(
+        s, actor=w.a.actor, brand_id=w.b_brand, data=_b_csv(w)
+    ),
+    "csv_export.list_brand_posts": lambda s, w: csv_export.list_brand_posts(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "csv_export.export_posts_csv": lambda s, w: csv_export.export_posts_csv(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "demo_calendar.seed_demo_calendar": lambda s, w: demo_calendar.seed_demo_calendar(
+        s, actor=w.a.actor, brand_ids=[w.b_brand]
+    ),
 }
+
+
+def _b_asset(s: Session, w: World) -> int:
+    """A picture in B's library (stored directly: no audit event, so counts stay put)."""
+    from tests.services.media_helpers import png
+
+    asset = media.new_asset(
+        organization_id=w.b.actor.organization_id,
+        brand_id=w.b_brand,
+        user_id=w.b.actor.user_id,
+        filename="b-secret.png",
+        data=png(),
+        content_type="image/png",
+        folder="B folder",
+    )
+    s.add(asset)
+    s.flush()
+    return asset.id or 0
+
+
+CROSS_TENANT_CALLS |= {
+    "media_library.upload": lambda s, w: media_library.upload(
+        s, actor=w.a.actor, brand_id=w.b_brand, filename="x.png", data=b"\x89PNG\r\n\x1a\n"
+    ),
+    "media_library.get_asset": lambda s, w: media_library.get_asset(
+        s, actor=w.a.actor, asset_id=_b_asset(s, w)
+    ),
+    "media_library.list_assets": lambda s, w: media_library.list_assets(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "media_library.update_asset": lambda s, w: media_library.update_asset(
+        s, actor=w.a.actor, asset_id=_b_asset(s, w), alt_text="hacked"
+    ),
+    "media_library.move_assets": lambda s, w: media_library.move_assets(
+        s, actor=w.a.actor, asset_ids=[_b_asset(s, w)], folder="mine now"
+    ),
+    "media_library.asset_usage": lambda s, w: media_library.asset_usage(
+        s, actor=w.a.actor, asset_id=_b_asset(s, w)
+    ),
+    "media_library.usage_count": lambda s, w: media_library.usage_count(
+        s, actor=w.a.actor, asset_id=_b_asset(s, w)
+    ),
+    "media_library.archive_asset": lambda s, w: media_library.archive_asset(
+        s, actor=w.a.actor, asset_id=_b_asset(s, w)
+    ),
+    "media_library.restore_asset": lambda s, w: media_library.restore_asset(
+        s, actor=w.a.actor, asset_id=_b_asset(s, w)
+    ),
+    "media_library.delete_asset": lambda s, w: media_library.delete_asset(
+        s, actor=w.a.actor, asset_id=_b_asset(s, w)
+    ),
+    "media_library.list_folders": lambda s, w: media_library.list_folders(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "media_library.list_tags": lambda s, w: media_library.list_tags(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "media_library.create_folder": lambda s, w: media_library.create_folder(
+        s, actor=w.a.actor, brand_id=w.b_brand, name="Intruder"
+    ),
+    "media_library.rename_folder": lambda s, w: media_library.rename_folder(
+        s, actor=w.a.actor, brand_id=w.b_brand, name="B folder", new_name="Mine"
+    ),
+    "media_library.delete_folder": lambda s, w: media_library.delete_folder(
+        s, actor=w.a.actor, brand_id=w.b_brand, name="B folder"
+    ),
+    "media_library.load_assets": lambda s, w: media_library.load_assets(
+        s, actor=w.a.actor, brand_id=w.b_brand, asset_ids=[_b_asset(s, w)]
+    ),
+    "media_library.media_files": lambda s, w: media_library.media_files(
+        s, actor=w.a.actor, brand_id=w.b_brand, asset_ids=[_b_asset(s, w)]
+    ),
+}
+
 
 # Functions that work on "the actor's own organization": called with A's real actor, their
 # result must not mention anything of B (and writes must land in A).
@@ -280,6 +416,15 @@ OWN_ORG_CALLS: dict[str, Call] = {
         s, actor=w.a.actor, name="A2"
     ),
     "audit.list_events": lambda s, w: audit.list_events(s, actor=w.a.actor),
+    "ai_config.list_providers": lambda s, w: ai_config.list_providers(s, actor=w.a.actor),
+    "ai_config.get_provider": lambda s, w: ai_config.get_provider(s, actor=w.a.actor, kind="text"),
+    "ai_config.configured_kinds": lambda s, w: ai_config.configured_kinds(s, actor=w.a.actor),
+    "ai_config.set_provider": lambda s, w: ai_config.set_provider(
+        s, actor=w.a.actor, kind="text", base_url="http://127.0.0.1:1/v1", model="m"
+    ),
+    "ai_config.clear_provider": lambda s, w: ai_config.clear_provider(
+        s, actor=w.a.actor, kind="text"
+    ),
     "tags.list_tags": lambda s, w: tags.list_tags(s, actor=w.a.actor),
     "tags.ensure_tags": lambda s, w: tags.ensure_tags(s, actor=w.a.actor, names=["secret"]),
     "approvals.pending_reviews": lambda s, w: approvals.pending_reviews(s, actor=w.a.actor),
@@ -299,6 +444,9 @@ NOT_TENANT_ADDRESSABLE = {
     "permissions.grantable_roles",
     "permissions.check_grant",
     "permissions.may_manage_member",
+    # the actor's own organization's provider; test_ai_assistant checks B's stays B's
+    "ai_config.load_runtime",
+    "ai_config.check_connection",
     "approval_policy.needs_approval",  # a pure rule over a brand the caller already loaded
     # Counts and marks only the actor's own rows: test_notifications_stay_with_their_owner.
     "notifications.unread_count",

@@ -8,13 +8,16 @@ tags, when, and the actions. Right: a live preview per account, as its network s
 import reflex as rx
 
 from socialmuse import routes
+from socialmuse.components.ai_panel import ai_panel
 from socialmuse.components.composer_tools import link_shortener, snippet_menu, variable_menu
 from socialmuse.components.emoji_picker import emoji_picker
 from socialmuse.components.empty_state import empty_state
 from socialmuse.components.forms import error_text, form_error
 from socialmuse.components.layout import protected_page
+from socialmuse.components.media_picker import media_picker
 from socialmuse.components.previews import preview_card
 from socialmuse.state.compose import AccountChoice, ComposeState, MediaRow
+from socialmuse.state.media_picker import MediaPickerState
 from socialmuse.state.shell import ShellState
 
 State = ComposeState
@@ -278,10 +281,19 @@ def _media_field() -> rx.Component:
                     id=f"{FORM_ID}-upload-alt",
                     flex="1",
                 ),
+                rx.button(
+                    rx.icon("image_plus", size=14),
+                    "Media library",
+                    size="1",
+                    variant="soft",
+                    type="button",
+                    on_click=State.open_library,
+                    id=f"{FORM_ID}-library",
+                ),
                 rx.upload.root(
                     rx.button(
                         rx.icon("upload", size=14),
-                        "Upload picture or video",
+                        "Upload",
                         size="1",
                         variant="soft",
                         type="button",
@@ -305,6 +317,12 @@ def _media_field() -> rx.Component:
         ),
         _error("media"),
         _error("alt_text"),
+        media_picker(),
+        # Mounted when the picker has confirmed a choice the composer has not taken yet.
+        rx.cond(
+            MediaPickerState.confirmed_version != State.picker_seen,
+            rx.box(on_mount=State.take_picked, display="none"),
+        ),
         spacing="2",
         width="100%",
     )
@@ -543,8 +561,16 @@ def _restored() -> rx.Component:
 
 
 def _assistant_slot() -> rx.Component:
-    """Where the AI assistant panel sits (it calls ``ComposeState.use_ai_text``)."""
-    return rx.box(id=f"{FORM_ID}-assistant", width="100%")
+    """The AI assistant, folded away until wanted ("Use this" calls ``use_ai_text``)."""
+    return rx.el.details(
+        rx.el.summary(
+            rx.hstack(rx.icon("sparkles", size=16), rx.text("AI assistant", size="2"), spacing="2"),
+            cursor="pointer",
+        ),
+        rx.box(ai_panel(), padding_top="0.5em"),
+        id=f"{FORM_ID}-assistant",
+        width="100%",
+    )
 
 
 def _editor() -> rx.Component:

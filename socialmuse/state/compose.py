@@ -46,6 +46,7 @@ from socialmuse.state.auth import require_actor
 from socialmuse.state.compose_preview import body_html, fold, handle_line, look
 from socialmuse.state.current_brand import current_brand, in_zone
 from socialmuse.state.forms import FORM, field_errors
+from socialmuse.state.media_picker import MediaPickerState
 from socialmuse.state.post_labels import POST_STATUS_LABELS
 
 FIELDS = (
@@ -203,6 +204,7 @@ class ComposeState(rx.State):
     errors: dict[str, str] = {}
     restored_note: str = ""
     approval_note: str = ""
+    picker_seen: int = 0
     posts: list[dict[str, str]] = []
     busy: bool = False
     drafts_blob: str = rx.LocalStorage("{}", name="socialmuse_compose_drafts")
@@ -620,6 +622,8 @@ class ComposeState(rx.State):
             self._load_media(session, actor, media_ids)
             self._reload_posts(session, actor)
         self.loaded_key = self._key()
+        picker = await self.get_state(MediaPickerState)
+        self.picker_seen = picker.confirmed_version
 
     @rx.event
     async def discard_draft(self) -> None:
@@ -865,6 +869,31 @@ class ComposeState(rx.State):
         self.media_overrides = {
             k: [i for i in v if i != media_id] for k, v in self.media_overrides.items()
         }
+        self._persist()
+
+    @rx.event
+    async def open_library(self) -> EventSpec:
+        """Open the media library's picker with this post's files already ticked."""
+        picker = await self.get_state(MediaPickerState)
+        picker.brand_id = self.brand_id
+        await picker.preselect([int(m.id) for m in self.media])
+        self.picker_seen = picker.confirmed_version
+        return MediaPickerState.open_picker
+
+    @rx.event
+    async def take_picked(self) -> None:
+        """After "Use N files" in the picker: its choice becomes the post's media, in order."""
+        picker = await self.get_state(MediaPickerState)
+        if picker.confirmed_version == self.picker_seen:
+            return
+        self.picker_seen = picker.confirmed_version
+        with session_scope() as session:
+            self._load_media(session, await require_actor(self, session), list(picker.selected_ids))
+        kept = {m.id for m in self.media}
+        self.media_overrides = {
+            k: [i for i in v if i in kept] for k, v in self.media_overrides.items()
+        }
+        self.errors = {k: v for k, v in self.errors.items() if k not in ("media", "alt_text")}
         self._persist()
 
     @rx.event

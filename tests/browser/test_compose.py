@@ -317,3 +317,26 @@ def test_a_brand_that_needs_approval_offers_submit_for_approval(studio: Studio) 
         expect(page.locator("#approval-history")).to_contain_text("First post of the season")
     finally:
         policy({})
+
+
+def test_media_chosen_in_the_library_picker_joins_the_post(studio: Studio, tmp_path: Path) -> None:
+    page = studio.page
+    _open_compose(page)
+    _tick(page, f"Sandbox @{studio.sandbox}")
+    page.locator("#compose-text").fill("Crust close-up")
+    picture = tmp_path / "crust.png"
+    Image.new("RGB", (640, 640), (120, 70, 20)).save(picture)
+
+    page.locator("#compose-library").click()
+    expect(page.locator("#media-picker")).to_be_visible()
+    page.locator("#media-picker-upload input[type=file]").set_input_files(str(picture))
+    expect(page.locator("#media-picker-confirm")).to_have_text(re.compile("1 file"))
+    page.locator("#media-picker-confirm").click()
+
+    expect(page.locator('#compose-media [data-media="crust.png"]')).to_be_visible()
+    expect(_preview(page, "sandbox").locator("img.pv-media")).to_have_count(1)
+    page.locator("#compose-save").click()
+    expect(page).to_have_url(POST_PAGE)
+    post_id = page.url.rstrip("/").rsplit("/", 1)[1]
+    page.goto(f"{routes.COMPOSE}?post={post_id}")
+    expect(page.locator('#compose-media [data-media="crust.png"]')).to_be_visible()

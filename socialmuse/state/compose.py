@@ -648,13 +648,21 @@ class ComposeState(rx.State):
         self._persist()
 
     @rx.event
-    def use_ai_text(self, text: str) -> None:
-        """Take the AI assistant's suggestion: it replaces the text of the tab in front."""
+    def use_ai_text(self, text: str) -> list[EventSpec] | None:
+        """Take the AI assistant's suggestion: it replaces the text of the tab in front.
+
+        The assistant also runs outside the composer (Settings → AI's "Try it"); there the
+        text goes to the clipboard instead of into a composer nobody is looking at.
+        """
+        path = self._get_root_state().router.url.path
+        if path.rstrip("/") != routes.COMPOSE:
+            return [rx.set_clipboard(text), rx.toast.info("Copied to the clipboard.")]
         if self.tab == "all":
             self.text = text
         else:
             self.variants = {**self.variants, self.tab: text}
         self._persist()
+        return None
 
     @rx.event
     def toggle_account(self, account_id: str, checked: bool) -> None:

@@ -340,3 +340,18 @@ def test_media_chosen_in_the_library_picker_joins_the_post(studio: Studio, tmp_p
     post_id = page.url.rstrip("/").rsplit("/", 1)[1]
     page.goto(f"{routes.COMPOSE}?post={post_id}")
     expect(page.locator('#compose-media [data-media="crust.png"]')).to_be_visible()
+
+
+def test_the_assistant_hands_its_suggestion_to_the_composer(studio: Studio) -> None:
+    page = studio.page
+    _open_compose(page)
+    _tick(page, f"Sandbox @{studio.sandbox}")
+    page.locator("#compose-text").fill("Sourdough Saturday at the bakery")
+    page.locator("#compose-assistant summary").click()
+    page.locator("#ai-text").fill("Sourdough sourdough bakery bakery Saturday")
+    page.locator("#ai-rule-hashtags").click()  # the rule-based helper: no provider needed
+    page.locator(".ai-result .ai-use").first.click()
+    expect(page.locator("#compose-text")).to_have_value(
+        re.compile(r"^Sourdough Saturday at the bakery\n\n.*#sourdough", re.I | re.S)
+    )
+    expect(_preview(page, "sandbox").locator(".pv-tag").first).to_be_visible()

@@ -6,20 +6,31 @@ from socialmuse import routes
 from socialmuse.components.forms import error_text
 from socialmuse.components.layout import public_page
 from socialmuse.state.approvals import CommentRow, HistoryRow
+from socialmuse.state.review import MediaRow, VariantRow
 from socialmuse.state.review import ReviewState as State
-from socialmuse.state.review import VariantRow
 
 
-def _media(items: rx.Var[list[str]]) -> rx.Component:
+def _file(item: rx.Var[MediaRow]) -> rx.Component:
+    return rx.link(
+        rx.image(
+            src=item.thumbnail_url,
+            alt=rx.cond(item.alt_text != "", item.alt_text, item.filename),
+            width="6em",
+            height="6em",
+            object_fit="cover",
+            border_radius="6px",
+        ),
+        href=item.url,
+        is_external=True,
+        title=item.filename,
+        class_name="review-media",
+    )
+
+
+def _media(items: rx.Var[list[MediaRow]]) -> rx.Component:
     return rx.cond(
         items.length() > 0,
-        rx.vstack(
-            rx.foreach(
-                items,
-                lambda m: rx.hstack(rx.icon("image", size=14), rx.text(m, size="1"), spacing="1"),
-            ),
-            spacing="1",
-        ),
+        rx.hstack(rx.foreach(items, _file), spacing="2", wrap="wrap"),
     )
 
 

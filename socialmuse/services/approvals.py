@@ -50,8 +50,7 @@ from socialmuse.models import (
     utcnow,
 )
 from socialmuse.models.enums import Platform, PostStatus, Role
-from socialmuse.platforms.registry import NetworkNotAvailable, adapter_for
-from socialmuse.services import audit, notifications
+from socialmuse.services import audit, media, notifications
 from socialmuse.services.accounts import PLATFORM_LABELS
 from socialmuse.services.approval_policy import (
     approver_roles,
@@ -62,14 +61,7 @@ from socialmuse.services.approval_policy import (
 from socialmuse.services.errors import NotFound, PermissionDenied, ValidationError
 from socialmuse.services.identity import clean_name
 from socialmuse.services.permissions import ROLE_RANK, Action, Actor, can
-from socialmuse.services.post_editing import (
-    _accounts,
-    _check_guardrails,
-    _unsent_targets,
-    load_post,
-    schedule_post,
-)
-from socialmuse.services.posts import content_of
+from socialmuse.services.post_editing import check_publishable, load_post, schedule_post
 from socialmuse.services.secrets import new_token, token_digest
 from socialmuse.settings import get_settings
 
@@ -165,6 +157,8 @@ class ReviewMedia(BaseModel):
     filename: str
     kind: str
     alt_text: str
+    url: str  # signed and expiring, like every media link shown in a browser
+    thumbnail_url: str
 
 
 class ReviewVariant(BaseModel):
@@ -637,30 +631,6 @@ def eligible_approvers(session: Session, brand: Brand, role: Role) -> list[int]:
     return [u for m, u in wanted if m not in scopes or brand.id in scopes[m]]
 
 
-def check_publishable(session: Session, *, actor: Actor, post: Post, brand: Brand) -> None:
-    """The checks scheduling runs, run before review so approvers only see sendable posts."""
-    targets = _unsent_targets(session, post)
-    if not targets:
-        raise ValidationError("Choose at least one account to post to.", field="account_ids")
-    accounts = _accounts(
-        session, actor, post.brand_id, [t.social_account_id for t in targets], strict=True
-    )
-    by_id = {a.id: a for a in accounts}
-    problems: list[str] = []
-    for target in targets:
-        account = by_id[target.social_account_id]
-        platform = Platform(account.platform)
-        content = content_of(session, post, target)
-        try:
-            found = adapter_for(platform).validate(content)
-        except NetworkNotAvailable as exc:
-            raise ValidationError(str(exc), field="account_ids") from None
-        problems += [f"{PLATFORM_LABELS[platform]} (@{account.handle}): {p.message}" for p in found]
-        _check_guardrails(brand, [content.text, *content.thread, content.first_comment or ""])
-    if problems:
-        raise ValidationError(" ".join(problems), field="text")
-
-
 def _approval_refusal(session: Session, actor: Actor, post: Post, brand: Brand) -> str:
     """Why ``actor`` may not approve the current step now ('' when they may)."""
     if post.status != PostStatus.IN_REVIEW:
@@ -995,10 +965,16 @@ def _media(session: Session, post: Post) -> list[ReviewMedia]:
 
 
 def _media_public(asset: MediaAsset) -> ReviewMedia:
-    return ReviewMedia(filename=asset.filename, kind=str(asset.kind), alt_text=asset.alt_text)
+    return ReviewMedia(
+        filename=asset.filename,
+        kind=str(asset.kind),
+        alt_text=asset.alt_text,
+        url=media.asset_url(asset),
+        thumbnail_url=media.thumbnail_url(asset),
+    )
 
 
-def _variants(session: Session, post: Post, media: list[ReviewMedia]) -> list[ReviewVariant]:
+def _variants(session: Session, post: Post, shared: list[ReviewMedia]) -> list[ReviewVariant]:
     rows = session.exec(
         select(PostTarget, SocialAccount)
         .join(SocialAccount, col(SocialAccount.id) == col(PostTarget.social_account_id))
@@ -1007,7 +983,7 @@ def _variants(session: Session, post: Post, media: list[ReviewMedia]) -> list[Re
     ).all()
     variants = []
     for target, account in rows:
-        own_media = media
+        own_media = shared
         if target.media_override is not None:
             found = {
                 a.id: a
@@ -1032,7 +1008,7 @@ def _variants(session: Session, post: Post, media: list[ReviewMedia]) -> list[Re
 
 
 def _review_view(session: Session, link: ReviewLink, post: Post, brand: Brand) -> ReviewView:
-    media = _media(session, post)
+    files = _media(session, post)
     in_review = post.status == PostStatus.IN_REVIEW
     return ReviewView(
         post_id=post.id or 0,
@@ -1044,8 +1020,8 @@ def _review_view(session: Session, link: ReviewLink, post: Post, brand: Brand) -
         text=post.text,
         thread=list(post.thread_parts),
         first_comment=post.first_comment,
-        media=media,
-        variants=_variants(session, post, media),
+        media=files,
+        variants=_variants(session, post, files),
         scheduled_at=post.scheduled_at,
         reviewer_name=link.reviewer_name,
         expires_at=link.expires_at,

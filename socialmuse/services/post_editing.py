@@ -234,6 +234,41 @@ def schedule_post(
             field="status",
         )
     when = _when(post, brand, at=at, when_utc=when_utc, now=now)
+    check_publishable(session, actor=actor, post=post, brand=brand)
+    targets = _unsent_targets(session, post)
+    stamp = utcnow()
+    for target in targets:
+        target.status = TargetStatus.SCHEDULED
+        target.scheduled_at = when
+        target.next_attempt_at = None
+        target.updated_at = stamp
+        session.add(target)
+    post.status = PostStatus.SCHEDULED
+    post.scheduled_at = when
+    post.updated_at = stamp
+    session.add(post)
+    session.flush()
+    audit.record_for(
+        session,
+        actor,
+        "post.scheduled",
+        target_type="post",
+        target_id=post.id,
+        details={
+            "accounts": [t.social_account_id for t in targets],
+            "scheduled_at": when.isoformat(),
+        },
+    )
+    return detail(session, post)
+
+
+def check_publishable(session: Session, *, actor: Actor, post: Post, brand: Brand) -> None:
+    """Everything that must hold for the post to go out.
+
+    Connected accounts of this brand, every network's rules on each account's own variant,
+    and the brand's guardrails. Scheduling runs it, and so does submitting for review, so
+    approvers only ever see posts that can be sent.
+    """
     targets = _unsent_targets(session, post)
     if not targets:
         raise ValidationError("Choose at least one account to post to.", field="account_ids")
@@ -254,27 +289,6 @@ def schedule_post(
         _check_guardrails(brand, [content.text, *content.thread, content.first_comment or ""])
     if problems:
         raise ValidationError(" ".join(problems), field="text")
-    stamp = utcnow()
-    for target in targets:
-        target.status = TargetStatus.SCHEDULED
-        target.scheduled_at = when
-        target.next_attempt_at = None
-        target.updated_at = stamp
-        session.add(target)
-    post.status = PostStatus.SCHEDULED
-    post.scheduled_at = when
-    post.updated_at = stamp
-    session.add(post)
-    session.flush()
-    audit.record_for(
-        session,
-        actor,
-        "post.scheduled",
-        target_type="post",
-        target_id=post.id,
-        details={"accounts": list(by_id), "scheduled_at": when.isoformat()},
-    )
-    return detail(session, post)
 
 
 def publish_now(session: Session, *, actor: Actor, post_id: int) -> PostDetail:

@@ -22,17 +22,30 @@ from socialmuse.state.post_labels import POST_STATUS_LABELS, STATUS_COLORS
 
 
 @dataclasses.dataclass
+class MediaRow:
+    """One attached file: a thumbnail for pictures and videos, its name, its alt text."""
+
+    filename: str = ""
+    alt_text: str = ""
+    url: str = ""
+    thumbnail_url: str = ""
+
+
+@dataclasses.dataclass
 class VariantRow:
     """What one account will publish."""
 
     network: str = ""
     handle: str = ""
     text: str = ""
-    media: list[str] = dataclasses.field(default_factory=list)
+    media: list[MediaRow] = dataclasses.field(default_factory=list)
 
 
-def _media_labels(media: list[ReviewMedia]) -> list[str]:
-    return [f"{m.filename} ({m.kind})" + (f" — {m.alt_text}" if m.alt_text else "") for m in media]
+def _media_rows(media: list[ReviewMedia]) -> list[MediaRow]:
+    return [
+        MediaRow(filename=m.filename, alt_text=m.alt_text, url=m.url, thumbnail_url=m.thumbnail_url)
+        for m in media
+    ]
 
 
 class ReviewState(rx.State):
@@ -48,7 +61,7 @@ class ReviewState(rx.State):
     text: str = ""
     thread: list[str] = []
     first_comment: str = ""
-    media: list[str] = []
+    media: list[MediaRow] = []
     variants: list[VariantRow] = []
     scheduled_local: str = ""
     scheduled_utc: str = ""
@@ -82,11 +95,9 @@ class ReviewState(rx.State):
         self.text = view.text
         self.thread = view.thread
         self.first_comment = view.first_comment or ""
-        self.media = _media_labels(view.media)
+        self.media = _media_rows(view.media)
         self.variants = [
-            VariantRow(
-                network=v.network, handle=v.handle, text=v.text, media=_media_labels(v.media)
-            )
+            VariantRow(network=v.network, handle=v.handle, text=v.text, media=_media_rows(v.media))
             for v in view.variants
         ]
         self.scheduled_local = in_zone(view.scheduled_at, tz)

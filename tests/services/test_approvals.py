@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from PIL import Image
 from sqlmodel import Session, select
 
 from socialmuse.models import AuditEvent, Brand, Notification, PostTarget, ReviewLink, utcnow
 from socialmuse.models.enums import PostStatus, Role, TargetStatus
-from socialmuse.services import accounts, approvals, notifications
+from socialmuse.services import accounts, approvals, media_library, notifications
 from socialmuse.services.approval_policy import get_policy, set_policy
 from socialmuse.services.errors import NotFound, PermissionDenied, ValidationError
 from socialmuse.services.post_editing import PostDraft, save_post, schedule_post
 from tests.factories import Person, brand, owner, teammate
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "orange").save(out, format="PNG")
+    return out.getvalue()
 
 
 @dataclass
@@ -489,3 +497,30 @@ def test_a_guardrail_added_after_saving_blocks_the_submission(session: Session, 
     session.commit()
     with pytest.raises(ValidationError, match="#ad"):
         approvals.submit_for_review(session, actor=t.writer.actor, post_id=post_id)
+
+
+def test_the_review_page_shows_the_posts_pictures_by_signed_links(
+    session: Session, team: Team
+) -> None:
+    t = team
+    asset = media_library.upload(
+        session,
+        actor=t.writer.actor,
+        brand_id=t.brand_id,
+        filename="loaf.png",
+        data=_png(),
+        alt_text="A golden loaf",
+    )
+    saved = save_post(
+        session,
+        actor=t.writer.actor,
+        draft=PostDraft(
+            brand_id=t.brand_id, text="Look", account_ids=[t.account_id], media_ids=[asset.id]
+        ),
+    )
+    approvals.submit_for_review(session, actor=t.writer.actor, post_id=saved.id)
+    token = _link(session, t, saved.id)
+    view = approvals.open_review(session, token=token)
+    assert [(m.filename, m.alt_text) for m in view.media] == [("loaf.png", "A golden loaf")]
+    assert view.media[0].url.startswith("/api/v1/media/")
+    assert view.variants[0].media == view.media

@@ -301,7 +301,7 @@ CROSS_TENANT_CALLS: dict[str, Call] = {
     "approvals.revoke_review_link": lambda s, w: approvals.revoke_review_link(
         s, actor=w.a.actor, link_id=_b_review_link(s, w)
     ),
-    "approvals.check_publishable": lambda s, w: approvals.check_publishable(
+    "post_editing.check_publishable": lambda s, w: post_editing.check_publishable(
         s, actor=w.a.actor, post=s.get(Post, w.b_post), brand=s.get(Brand, w.b_brand)
     ),
     "csv_import.preview_import": lambda s, w: csv_import.preview_import(

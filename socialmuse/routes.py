@@ -52,6 +52,9 @@ def after_login(next_path: str) -> str:
     return next_path if is_local_path(next_path) else DASHBOARD
 
 
+SETTINGS_SNIPPETS = "/settings/snippets"
+
+
 REVIEW = "/review/[review_token]"
 
 

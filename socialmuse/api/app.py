@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from socialmuse.api.links import router as links_router
 from socialmuse.api.media import router as media_router
 from socialmuse.api.oauth import router as oauth_router
 from socialmuse.db import session_scope
@@ -30,5 +31,6 @@ def build_api() -> FastAPI:
         return JSONResponse(result.model_dump(), status_code=code)
 
     api.include_router(oauth_router)
+    api.include_router(links_router)
     api.include_router(media_router)
     return api

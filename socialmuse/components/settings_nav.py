@@ -33,6 +33,7 @@ def settings_nav() -> rx.Component:
         _tab("Team", routes.SETTINGS_TEAM),
         _tab("Accounts", routes.SETTINGS_ACCOUNTS),
         _tab("Posting slots", routes.SETTINGS_SLOTS),
+        _tab("Snippets", routes.SETTINGS_SNIPPETS),
         rx.cond(AuthState.is_admin, _tab("Audit log", routes.SETTINGS_AUDIT)),
         rx.cond(AuthState.is_admin, _tab("AI", routes.SETTINGS_AI)),
         spacing="5",

@@ -6,6 +6,7 @@ from socialmuse import routes
 from socialmuse.components.approval_panel import approval_panel
 from socialmuse.components.evergreen_panel import evergreen_panel
 from socialmuse.components.layout import protected_page
+from socialmuse.components.post_clicks import PostClicksState, post_clicks
 from socialmuse.state.post import AttemptRow, TargetRow
 from socialmuse.state.post import PostState as State
 
@@ -145,13 +146,14 @@ def _post() -> rx.Component:
             ),
         ),
         evergreen_panel(),
+        post_clicks(),
         rx.link("Back to Compose", href=routes.COMPOSE, size="2"),
         spacing="4",
         width="100%",
     )
 
 
-@protected_page(routes.POST, "Post", on_load=[State.load])
+@protected_page(routes.POST, "Post", on_load=[State.load, PostClicksState.load])
 def post() -> rx.Component:
     return rx.cond(
         State.problem != "",

@@ -92,6 +92,56 @@ def load_post(session: Session, *, actor: Actor, post_id: int, action: Action) -
     return post
 
 
+class EditablePost(BaseModel):
+    """A saved post as the composer reopens it: the draft it was saved from, and its state."""
+
+    draft: PostDraft
+    status: PostStatus
+    editable: bool
+
+
+def draft_of(session: Session, *, actor: Actor, post_id: int) -> EditablePost:
+    """The post as a ``PostDraft`` (time as wall time in the brand's zone), for editing."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    post = load_post(session, actor=actor, post_id=post_id, action=Action.POST_CREATE)
+    brand = session.get(Brand, post.brand_id)
+    assert brand is not None
+    targets = session.exec(
+        select(PostTarget).where(PostTarget.post_id == post.id).order_by(col(PostTarget.id))
+    ).all()
+    media = session.exec(
+        select(PostMedia.media_id)
+        .where(PostMedia.post_id == post.id)
+        .order_by(col(PostMedia.position))
+    ).all()
+    at = None
+    if post.scheduled_at is not None:
+        when = post.scheduled_at
+        when = when.replace(tzinfo=UTC) if when.tzinfo is None else when
+        at = when.astimezone(ZoneInfo(brand.timezone)).strftime("%Y-%m-%dT%H:%M")
+    draft = PostDraft(
+        brand_id=post.brand_id,
+        text=post.text,
+        account_ids=[t.social_account_id for t in targets],
+        variants={
+            t.social_account_id: VariantIn(text=t.text_override, media_ids=t.media_override)
+            for t in targets
+            if t.text_override is not None or t.media_override is not None
+        },
+        media_ids=list(media),
+        thread=list(post.thread_parts),
+        first_comment=post.first_comment,
+        campaign_id=post.campaign_id,
+        tags=tags.post_tag_names(session, post.id or 0),
+        at=at,
+    )
+    sent = any(TargetStatus(t.status) in SENT for t in targets)
+    status = PostStatus(post.status)
+    return EditablePost(draft=draft, status=status, editable=status in EDITABLE and not sent)
+
+
 def save_post(
     session: Session, *, actor: Actor, draft: PostDraft, post_id: int | None = None
 ) -> PostDetail:

@@ -69,7 +69,8 @@ def test_a_post_scheduled_for_the_next_minute_is_published_on_time(page: Page) -
     page.get_by_role("radio", name="Schedule for").click()
     expect(page.locator("#compose-timezone")).to_contain_text(timezone)
     due = (datetime.now(ZoneInfo(timezone)) + timedelta(minutes=1)).replace(second=0, microsecond=0)
-    page.locator("#compose-at").fill(due.strftime("%Y-%m-%dT%H:%M"))
+    page.locator("#compose-date").fill(due.strftime("%Y-%m-%d"))
+    page.locator("#compose-time").fill(due.strftime("%H:%M"))
     submitted = datetime.now(UTC)
     page.locator("#compose-submit").click()
 
@@ -119,12 +120,14 @@ def test_refusals_stay_where_the_person_typed_and_keep_what_they_typed(page: Pag
     page.locator("#compose-text").fill("See you yesterday.")
     page.get_by_role("radio", name="Schedule for").click()
     an_hour_ago = datetime.now(ZoneInfo("Europe/Paris")) - timedelta(hours=1)
-    page.locator("#compose-at").fill(an_hour_ago.strftime("%Y-%m-%dT%H:%M"))
+    page.locator("#compose-date").fill(an_hour_ago.strftime("%Y-%m-%d"))
+    page.locator("#compose-time").fill(an_hour_ago.strftime("%H:%M"))
     page.locator("#compose-submit").click()
     expect(page.locator("#compose-at-error")).to_contain_text("in the past")
     expect(page.locator("#compose-text-error")).to_have_count(0)
     expect(page.locator("#compose-text")).to_have_value("See you yesterday.")
-    expect(page.locator("#compose-at")).to_have_value(an_hour_ago.strftime("%Y-%m-%dT%H:%M"))
+    expect(page.locator("#compose-date")).to_have_value(an_hour_ago.strftime("%Y-%m-%d"))
+    expect(page.locator("#compose-time")).to_have_value(an_hour_ago.strftime("%H:%M"))
     expect(page.locator("#recent-posts-empty")).to_be_visible()  # nothing was created
 
 

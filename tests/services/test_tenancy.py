@@ -675,6 +675,116 @@ def test_audit_log_shows_only_own_organization(session: Session, world: World) -
     assert {"auth.sign_in", "organization.created"} <= actions
 
 
+# --- composer: snippets and short links -------------------------------------------------------
+from socialmuse.services import links, snippets  # noqa: E402
+
+
+def _b_snippet(s: Session, w: World) -> int:
+    """A template of B's brand, inserted directly (no audit event to skew the count)."""
+    from socialmuse.models import Snippet
+
+    row = Snippet(
+        organization_id=w.b.actor.organization_id,
+        brand_id=w.b_brand,
+        kind="template",
+        name="B's template",
+        body="secret",
+    )
+    s.add(row)
+    s.flush()
+    return row.id or 0
+
+
+COMPOSER_CROSS_TENANT_CALLS: dict[str, Call] = {
+    "snippets.create_snippet": lambda s, w: snippets.create_snippet(
+        s, actor=w.a.actor, kind="template", name="x", body="x", brand_id=w.b_brand
+    ),
+    "snippets.update_snippet": lambda s, w: snippets.update_snippet(
+        s, actor=w.a.actor, snippet_id=_b_snippet(s, w), name="x", body="x"
+    ),
+    "snippets.delete_snippet": lambda s, w: snippets.delete_snippet(
+        s, actor=w.a.actor, snippet_id=_b_snippet(s, w)
+    ),
+    "snippets.list_snippets(brand)": lambda s, w: snippets.list_snippets(
+        s, actor=w.a.actor, brand_id=w.b_brand
+    ),
+    "links.shorten": lambda s, w: links.shorten(
+        s, actor=w.a.actor, brand_id=w.b_brand, url="https://a.example", utm={}
+    ),
+    "links.attach_to_post": lambda s, w: links.attach_to_post(
+        s, actor=w.a.actor, post_id=w.b_post, texts=[]
+    ),
+    "links.post_clicks": lambda s, w: links.post_clicks(s, actor=w.a.actor, post_id=w.b_post),
+}
+COMPOSER_OWN_ORG_CALLS: dict[str, Call] = {
+    "snippets.list_snippets": lambda s, w: snippets.list_snippets(s, actor=w.a.actor),
+}
+CROSS_TENANT_CALLS.update(COMPOSER_CROSS_TENANT_CALLS)
+OWN_ORG_CALLS.update(COMPOSER_OWN_ORG_CALLS)
+
+
+@pytest.mark.parametrize("name", sorted(COMPOSER_CROSS_TENANT_CALLS))
+def test_composer_calls_of_a_cannot_touch_b(session: Session, world: World, name: str) -> None:
+    test_member_of_a_cannot_touch_b(session, world, name)
+
+
+@pytest.mark.parametrize("name", sorted(COMPOSER_OWN_ORG_CALLS))
+def test_composer_own_org_calls_never_reveal_b(session: Session, world: World, name: str) -> None:
+    test_own_organization_calls_never_reveal_or_change_b(session, world, name)
+
+
+CROSS_TENANT_CALLS["post_editing.draft_of"] = lambda s, w: post_editing.draft_of(
+    s, actor=w.a.actor, post_id=w.b_post
+)
+
+
+def test_draft_of_another_tenants_post_is_not_found(session: Session, world: World) -> None:
+    test_member_of_a_cannot_touch_b(session, world, "post_editing.draft_of")
+
+
+def _composer_media_cases() -> dict[str, Call]:
+    from socialmuse.services import compose_media
+
+    return {
+        "compose_media.upload": lambda s, w: compose_media.upload(
+            s, actor=w.a.actor, brand_id=w.b_brand, data=b"\x89PNG\r\n\x1a\n", filename="x.png"
+        ),
+        "compose_media.describe": lambda s, w: compose_media.describe(
+            s, actor=w.a.actor, brand_id=w.b_brand, media_ids=[1]
+        ),
+        "compose_media.set_alt_text": lambda s, w: compose_media.set_alt_text(
+            s, actor=w.a.actor, media_id=_b_media(s, w), alt_text="hacked"
+        ),
+    }
+
+
+def _b_media(s: Session, w: World) -> int:
+    from socialmuse.models import MediaAsset
+
+    row = MediaAsset(
+        organization_id=w.b.actor.organization_id,
+        brand_id=w.b_brand,
+        kind="image",
+        filename="b.png",
+        content_type="image/png",
+        size_bytes=1,
+        sha256="0" * 64,
+        storage_key="b.png",
+    )
+    s.add(row)
+    s.flush()
+    return row.id or 0
+
+
+COMPOSER_MEDIA_CALLS = _composer_media_cases()
+CROSS_TENANT_CALLS.update(COMPOSER_MEDIA_CALLS)
+
+
+@pytest.mark.parametrize("name", sorted(COMPOSER_MEDIA_CALLS))
+def test_composer_media_of_b_is_out_of_reach(session: Session, world: World, name: str) -> None:
+    test_member_of_a_cannot_touch_b(session, world, name)
+
+
 def test_notifications_stay_with_their_owner(session: Session, world: World) -> None:
     (note,) = notifications.notify(
         session,

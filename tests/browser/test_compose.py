@@ -182,6 +182,29 @@ def test_compose_for_three_networks_with_one_own_version_then_schedule(studio: S
     expect(page.locator("#compose-date")).to_have_value(day)
     expect(page.locator("#compose-time")).to_have_value("09:30")
 
+    # On the calendar, in the brand's timezone; dragged to the next day it keeps 09:30.
+    page.goto(routes.CALENDAR)
+    expect(page.locator("#calendar-timezone")).to_have_text(TIMEZONE)
+    page.locator("#calendar-go-to").fill(day)
+    entry = page.locator(f'.calendar-day[data-date="{day}"] [data-post-id="{post_id}"]')
+    expect(entry).to_contain_text("09:30")
+    expect(entry.locator('.network-dot[data-network="Mastodon"]')).to_have_count(1)
+    # Another day of the same month grid (a day dropped on keeps its local time).
+    chosen = datetime.fromisoformat(day)
+    other = chosen + timedelta(days=1)
+    if other.month != chosen.month:
+        other = chosen - timedelta(days=1)
+    next_day = other.strftime("%Y-%m-%d")
+    page.locator(f'.calendar-entry[data-post-id="{post_id}"]').drag_to(
+        page.locator(f'.calendar-day[data-date="{next_day}"]')
+    )
+    moved = page.locator(f'[data-date="{next_day}"] [data-post-id="{post_id}"]')
+    expect(moved).to_contain_text("09:30")
+    page.goto(routes.post_path(post_id))
+    expect(page.locator("#targets [data-target]").first.locator(".scheduled")).to_contain_text(
+        f"{next_day} 09:30 {TIMEZONE}"
+    )
+
 
 def test_a_guardrail_refusal_sits_under_the_text_and_keeps_it(studio: Studio) -> None:
     with session_scope() as session:
@@ -355,3 +378,35 @@ def test_the_assistant_hands_its_suggestion_to_the_composer(studio: Studio) -> N
         re.compile(r"^Sourdough Saturday at the bakery\n\n.*#sourdough", re.I | re.S)
     )
     expect(_preview(page, "sandbox").locator(".pv-tag").first).to_be_visible()
+
+
+def test_add_to_queue_takes_the_next_free_posting_slot(studio: Studio) -> None:
+    from socialmuse.models import PostingSlot, SocialAccount
+
+    with session_scope() as session:
+        account = session.exec(
+            select(SocialAccount).where(SocialAccount.handle == studio.sandbox)
+        ).one()
+        for weekday in range(7):  # every day at 07:15, New York time
+            session.add(
+                PostingSlot(
+                    organization_id=account.organization_id,
+                    social_account_id=account.id or 0,
+                    weekday=weekday,
+                    minute_of_day=7 * 60 + 15,
+                )
+            )
+    page = studio.page
+    # Start from a clean composer: earlier tests leave unsaved work for this brand behind.
+    page.evaluate("localStorage.removeItem('socialmuse_compose_drafts')")
+    _open_compose(page)
+    _tick(page, f"Sandbox @{studio.sandbox}")
+    page.locator("#compose-text").fill("Queued: rye is back on Thursday")
+    page.get_by_role("radio", name="Add to queue").click()
+    expect(page.locator("#compose-submit")).to_have_text("Add to queue")
+    page.locator("#compose-submit").click()
+    expect(page).to_have_url(POST_PAGE)
+    expect(page.locator("#post-status")).to_have_text(re.compile("scheduled", re.I))
+    expect(page.locator("#targets [data-target]").first.locator(".scheduled")).to_contain_text(
+        f"07:15 {TIMEZONE}"
+    )

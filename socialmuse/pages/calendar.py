@@ -11,6 +11,7 @@ from socialmuse.components.calendar_labels import labels_dialog
 from socialmuse.components.calendar_move import drop_form, move_dialog
 from socialmuse.components.calendar_toolbar import filters, navigation
 from socialmuse.components.calendar_views import current_view
+from socialmuse.components.empty_state import empty_state
 from socialmuse.components.layout import protected_page
 from socialmuse.state.calendar import CalendarState as State
 from socialmuse.state.shell import ShellState
@@ -56,12 +57,16 @@ def _body() -> rx.Component:
 
 
 def _no_brand() -> rx.Component:
-    return rx.text(
-        "The calendar shows one brand's posts. ",
-        rx.link("Create a brand", href=routes.SETTINGS_BRANDS),
-        " first.",
-        color_scheme="gray",
+    return rx.box(
+        empty_state(
+            "calendar-days",
+            "Nothing scheduled",
+            "The calendar shows one brand's posts, in its timezone: create a brand and "
+            "connect its accounts, then schedule from Compose or import a CSV.",
+            rx.link("Create a brand", href=routes.SETTINGS_BRANDS),
+        ),
         id="calendar-no-brand",
+        width="100%",
     )
 
 

@@ -21,6 +21,8 @@ def test_owner_connects_an_x_account_by_signing_in_on_x(page: Page, x_network: X
     x_network.create_user(handle)
     x_network.authorize_as = handle
 
+    # The X emulator serves every browser test module: only this sign-in's requests count.
+    seen = len(x_network.requests("POST", "/2/oauth2/token"))
     page.goto(routes.SETTINGS_ACCOUNTS)
     page.locator("#oauth-start-x").click()
 
@@ -31,7 +33,7 @@ def test_owner_connects_an_x_account_by_signing_in_on_x(page: Page, x_network: X
     expect(row).to_contain_text("connected")
     (exchange,) = [
         r
-        for r in x_network.requests("POST", "/2/oauth2/token")
+        for r in x_network.requests("POST", "/2/oauth2/token")[seen:]
         if "authorization_code" in r.body.decode()
     ]
     assert "code_verifier=" in exchange.body.decode() and exchange.status == 200

@@ -403,6 +403,30 @@ def _thread_field() -> rx.Component:
     )
 
 
+def _campaign_field() -> rx.Component:
+    return rx.cond(
+        State.campaigns.length() > 0,
+        rx.vstack(
+            rx.el.label("Campaign", html_for=f"{FORM_ID}-campaign", class_name="field-label"),
+            rx.select.root(
+                rx.select.trigger(placeholder="No campaign", id=f"{FORM_ID}-campaign"),
+                rx.select.content(
+                    rx.select.item("No campaign", value="none"),
+                    rx.foreach(
+                        State.campaigns,
+                        lambda c: rx.select.item(c["name"], value=c["id"]),
+                    ),
+                ),
+                value=rx.cond(State.campaign_id == "", "none", State.campaign_id),
+                on_change=State.choose_campaign,
+            ),
+            _error("campaign_id"),
+            spacing="1",
+            width="100%",
+        ),
+    )
+
+
 def _tags_field() -> rx.Component:
     return rx.vstack(
         rx.el.label("Tags", html_for=f"{FORM_ID}-tags", class_name="field-label"),
@@ -592,6 +616,7 @@ def _editor() -> rx.Component:
             _assistant_slot(),
             _media_field(),
             _thread_field(),
+            _campaign_field(),
             _tags_field(),
             _when_field(),
             _actions(),

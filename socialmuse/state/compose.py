@@ -27,6 +27,7 @@ from socialmuse.models.enums import AccountStatus, Platform
 from socialmuse.platforms import text_rules
 from socialmuse.platforms.base import MediaFile, PostContent
 from socialmuse.services import accounts as account_service
+from socialmuse.services import campaigns as campaign_service
 from socialmuse.services import compose_media, links, snippets, variables
 from socialmuse.services import posts as post_service
 from socialmuse.services.approval_policy import needs_approval
@@ -194,6 +195,8 @@ class ComposeState(rx.State):
     upload_alt: str = ""
     tags_text: str = ""
     campaign_id: str = ""
+    # The brand's live campaigns, for the campaign picker ({"id", "name"}).
+    campaigns: list[dict[str, str]] = []
     mode: str = "now"
     date: str = ""
     time: str = ""
@@ -413,6 +416,7 @@ class ComposeState(rx.State):
             "show_first_comment": self.show_first_comment,
             "media": [m.id for m in self.media],
             "tags": self.tags_text,
+            "campaign": self.campaign_id,
             "mode": self.mode,
             "date": self.date,
             "time": self.time,
@@ -498,6 +502,7 @@ class ComposeState(rx.State):
         self.first_comment = text("first_comment")
         self.show_first_comment = bool(snap.get("show_first_comment")) or bool(self.first_comment)
         self.tags_text = text("tags")
+        self.campaign_id = text("campaign") if text("campaign").isdigit() else ""
         self.mode = text("mode") if text("mode") in MODES else "now"
         self.date, self.time, self.link = text("date"), text("time"), text("link")
         return [int(i) for i in strings("media") if i.isdigit()]
@@ -558,6 +563,7 @@ class ComposeState(rx.State):
             brand = await current_brand(self, session, actor)
             if brand is None:
                 self.brand_id, self.accounts, self.selected, self.posts = "", [], [], []
+                self.campaigns = []
                 return
             self.brand_id, self.brand_name, self.timezone = (
                 str(brand.id),
@@ -584,6 +590,10 @@ class ComposeState(rx.State):
             self.snippets = [
                 SnippetRow(id=str(s.id), kind=s.kind.value, name=s.name, body=s.body)
                 for s in snippets.list_snippets(session, actor=actor, brand_id=brand.id)
+            ]
+            self.campaigns = [
+                {"id": str(c.id), "name": c.name}
+                for c in campaign_service.list_campaigns(session, actor=actor, brand_id=brand.id)
             ]
             self.post_id, self.post_status, media_ids = "", "", []
             if wanted.isdigit():
@@ -740,6 +750,12 @@ class ComposeState(rx.State):
     @rx.event
     def set_tags_text(self, value: str) -> None:
         self.tags_text = value
+        self._persist()
+
+    @rx.event
+    def choose_campaign(self, value: str) -> None:
+        """The picker's "none" (Radix selects cannot hold an empty value) means no campaign."""
+        self.campaign_id = value if value.isdigit() else ""
         self._persist()
 
     @rx.event

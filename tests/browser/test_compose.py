@@ -410,3 +410,28 @@ def test_add_to_queue_takes_the_next_free_posting_slot(studio: Studio) -> None:
     expect(page.locator("#targets [data-target]").first.locator(".scheduled")).to_contain_text(
         f"07:15 {TIMEZONE}"
     )
+
+
+def test_a_campaign_chosen_in_the_composer_is_kept_on_the_post(studio: Studio) -> None:
+    from socialmuse.models import Campaign, Post
+
+    with session_scope() as session:
+        brand = session.exec(select(Brand).where(Brand.name == studio.brand)).one()
+        session.add(
+            Campaign(organization_id=brand.organization_id, brand_id=brand.id, name="Rye week")
+        )
+    page = studio.page
+    page.evaluate("localStorage.removeItem('socialmuse_compose_drafts')")
+    _open_compose(page)
+    _tick(page, f"Sandbox @{studio.sandbox}")
+    page.locator("#compose-text").fill("Rye week starts Monday")
+    choose(page, "#compose-campaign", "Rye week")
+    page.locator("#compose-save").click()
+    expect(page).to_have_url(POST_PAGE)
+    post_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    with session_scope() as session:
+        post = session.get(Post, post_id)
+        campaign = session.exec(select(Campaign).where(Campaign.name == "Rye week")).one()
+        assert post is not None and post.campaign_id == campaign.id
+    page.goto(f"{routes.COMPOSE}?post={post_id}")
+    expect(page.locator("#compose-campaign")).to_contain_text("Rye week")

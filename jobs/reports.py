@@ -37,7 +37,7 @@ def deliver(schedule_id: int, run_at: str) -> None:
 
 
 def dispatch_due(limit: int = 50) -> int:
-    """One pass: claim due reports, enqueue them after commit, mail milestone alerts."""
+    """One pass: claim due reports, enqueue them after commit, mail alerts and notifications."""
     with session_scope() as session:
         claims = report_schedules.claim_due(session, limit=limit)
     for claim in claims:
@@ -46,6 +46,10 @@ def dispatch_due(limit: int = 50) -> int:
         _sent, errors = mailer.send_milestone_emails(session)
     for error in errors:
         log.warning("milestone email not sent, will retry: %s", error)
+    with session_scope() as session:
+        _sent, errors = mailer.send_notification_emails(session)
+    for error in errors:
+        log.warning("notification email not sent, will retry: %s", error)
     return len(claims)
 
 

@@ -21,6 +21,8 @@ class Notification(SQLModel, table=True):
     link: str | None = Field(default=None, max_length=1024)
     created_at: datetime = created_at_field()
     read_at: datetime | None = timestamp_field()
+    # Set once the mailer has sent (or given up on: no address) this notification's email.
+    emailed_at: datetime | None = timestamp_field()
 
 
 class AuditEvent(SQLModel, table=True):

@@ -169,3 +169,29 @@ def send_milestone_emails(session: Session, *, limit: int = 50) -> tuple[int, li
         session.commit()
         sent += 1
     return sent, errors
+
+
+def send_notification_emails(session: Session, *, limit: int = 50) -> tuple[int, list[str]]:
+    """Mail in-app notifications (approval requests and decisions, reconnect warnings, ...).
+
+    One email per notification to its person; a refused send leaves it pending for the next
+    pass. Returns how many went out and the errors of those that did not.
+    """
+    from socialmuse.services import notifications
+
+    if not is_configured():
+        return 0, []
+    base_url = get_settings().base_url
+    sent, errors = 0, []
+    for pending in notifications.pending_emails(session, limit=limit):
+        if not notifications.claim_email(session, pending.notification_id):
+            continue  # another worker is sending it
+        link = f"\n\nOpen it in SocialMuse: {base_url}{pending.link}" if pending.link else ""
+        try:
+            send(Email(to=[pending.to], subject=pending.subject, body=f"{pending.body}{link}\n"))
+        except MailError as exc:
+            notifications.release_email(session, pending.notification_id)
+            errors.append(exc.message)
+            continue
+        sent += 1
+    return sent, errors

@@ -8,13 +8,13 @@ organization they are working in.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, func, update
 from sqlmodel import Session, col, select
 
-from socialmuse.models import Notification, utcnow
+from socialmuse.models import Notification, User, utcnow
 from socialmuse.services.permissions import Action, Actor, authorize
 
 MAX_LISTED = 50
@@ -58,9 +58,61 @@ def notify(
         session.add(row)
         rows.append(row)
     session.flush()
-    # Stage D: the mailer is called here, once for the rows above, for people who chose to
-    # receive this kind of notification by email as well.
+    # Email follows from the rows: the reports job mails pending ones
+    # (``mailer.send_notification_emails``), so a slow or refusing SMTP server never holds
+    # up the action that notified.
     return rows
+
+
+# Older unsent notifications are not mailed: configuring SMTP later must not flood inboxes.
+EMAIL_WINDOW = timedelta(days=2)
+
+
+class PendingEmail(BaseModel):
+    notification_id: int
+    to: str
+    subject: str
+    body: str
+    link: str | None
+
+
+def pending_emails(session: Session, *, limit: int = 50) -> list[PendingEmail]:
+    """Recent notifications not yet emailed, with their recipient's address."""
+    rows = session.exec(
+        select(Notification, User.email)
+        .join(User, col(User.id) == col(Notification.user_id))
+        .where(
+            col(Notification.emailed_at).is_(None),
+            col(Notification.created_at) >= utcnow() - EMAIL_WINDOW,
+        )
+        .order_by(col(Notification.id))
+        .limit(limit)
+    ).all()
+    return [
+        PendingEmail(
+            notification_id=n.id or 0, to=address, subject=n.title, body=n.body, link=n.link
+        )
+        for n, address in rows
+    ]
+
+
+def claim_email(session: Session, notification_id: int) -> bool:
+    """Take the right to mail one notification (two workers never send it twice)."""
+    result = session.execute(
+        update(Notification)
+        .where(col(Notification.id) == notification_id, col(Notification.emailed_at).is_(None))
+        .values(emailed_at=utcnow())
+    )
+    session.commit()
+    return bool(getattr(result, "rowcount", 0))
+
+
+def release_email(session: Session, notification_id: int) -> None:
+    """The send failed: leave the notification pending for the next pass."""
+    session.execute(
+        update(Notification).where(col(Notification.id) == notification_id).values(emailed_at=None)
+    )
+    session.commit()
 
 
 def _mine(actor: Actor) -> tuple[ColumnElement[bool], ColumnElement[bool]]:

@@ -204,3 +204,48 @@ def test_recipients_are_parsed_and_deduplicated() -> None:
         "B@x.io",
         "c@x.io",
     ]
+
+
+def test_an_approval_request_reaches_the_approver_by_email_once(
+    session: Session, smtp: tuple[Inbox, Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socialmuse.models import Brand
+    from socialmuse.models.enums import Role
+    from socialmuse.services import accounts, approvals
+    from socialmuse.services.post_editing import PostDraft, save_post
+    from tests.factories import teammate
+
+    inbox, settings = smtp
+    monkeypatch.setenv("SOCIALMUSE_SMTP_HOST", settings.smtp_host)
+    monkeypatch.setenv("SOCIALMUSE_SMTP_PORT", str(settings.smtp_port))
+    monkeypatch.setenv("SOCIALMUSE_SMTP_STARTTLS", "false")
+    get_settings.cache_clear()
+    try:
+        boss = owner(session)
+        brand_id = brand(session, boss, "Bakery")
+        writer = teammate(session, boss, role=Role.TEAM_MEMBER, brand_ids=(brand_id,))
+        row = session.get(Brand, brand_id)
+        assert row is not None
+        row.approval_policy = {"required_for": "team_members", "steps": ["brand_owner"]}
+        session.add(row)
+        sandbox = accounts.connect_sandbox(session, actor=boss.actor, brand_id=brand_id, handle="b")
+        draft = save_post(
+            session,
+            actor=writer.actor,
+            draft=PostDraft(brand_id=brand_id, text="Rye is back", account_ids=[sandbox.id]),
+        )
+        approvals.submit_for_review(session, actor=writer.actor, post_id=draft.id)
+        session.commit()
+
+        inbox.refuse = True
+        sent, errors = mailer.send_notification_emails(session)
+        assert sent == 0 and len(errors) == 1  # refused: still pending
+        inbox.refuse = False
+        assert mailer.send_notification_emails(session) == (1, [])
+        (message,) = inbox.messages
+        assert inbox.recipients == [[boss.email]]
+        body = message.get_payload(decode=True).decode()
+        assert f"/posts/{draft.id}" in body
+        assert mailer.send_notification_emails(session) == (0, [])  # sent once
+    finally:
+        get_settings.cache_clear()

@@ -25,6 +25,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import BaseModel
 from sqlalchemy import Float, and_, cast, func, literal, nulls_last
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from socialmuse.models import (
@@ -347,8 +348,8 @@ def engagement_over_time(
         return _empty(columns, NO_ACCOUNTS)
     rows = session.execute(
         select(
-            MetricDaily.day,
-            MetricDaily.platform,
+            col(MetricDaily.day),
+            col(MetricDaily.platform),
             func.sum(MetricDaily.impressions),
             func.sum(MetricDaily.engagements),
         )
@@ -488,7 +489,7 @@ def follower_growth(
     ids: list[int] = []
     values: list[int] = []
     for day, account_id, followers in session.execute(
-        select(MetricDaily.day, MetricDaily.social_account_id, MetricDaily.followers)
+        select(col(MetricDaily.day), col(MetricDaily.social_account_id), col(MetricDaily.followers))
         .where(
             col(MetricDaily.social_account_id).in_(scope.ids),
             col(MetricDaily.day) >= start,
@@ -504,11 +505,11 @@ def follower_growth(
         return _empty(columns, "No follower counts were collected in this date range yet.")
     accounts = scope.accounts
     handles = {i: a.handle for i, a in accounts.items()}
-    platforms = {i: str(a.platform) for i, a in accounts.items()}
+    platform_of = {i: str(a.platform) for i, a in accounts.items()}
     networks = {i: PLATFORM_LABELS[Platform(a.platform)] for i, a in accounts.items()}
     frame = pd.DataFrame({"day": days, "account_id": ids, "followers": values})
     frame["handle"] = frame["account_id"].map(handles)
-    frame["platform"] = frame["account_id"].map(platforms)
+    frame["platform"] = frame["account_id"].map(platform_of)
     frame["network"] = frame["account_id"].map(networks)
     frame["change"] = frame.groupby("account_id")["followers"].diff().fillna(0).astype("int64")
     return Frame(frame[columns])
@@ -620,8 +621,8 @@ def top_posts(
         )
     lo, hi = _bounds(scope, start, end)
     where = and_(
-        PostMetricLatest.organization_id == actor.organization_id,
-        PostMetricLatest.brand_id == brand_id,
+        col(PostMetricLatest.organization_id) == actor.organization_id,
+        col(PostMetricLatest.brand_id) == brand_id,
         col(PostMetricLatest.social_account_id).in_(scope.ids),
         col(PostMetricLatest.published_at) >= lo,
         col(PostMetricLatest.published_at) < hi,
@@ -685,17 +686,17 @@ def _post_rows(
     lo, hi = _bounds(scope, start, end)
     return list(
         session.execute(
-            select(
-                PostMetricLatest.post_id,
-                Post.text,
-                Post.campaign_id,
-                PostMetricLatest.impressions,
-                PostMetricLatest.engagements,
+            sa_select(
+                col(PostMetricLatest.post_id),
+                col(Post.text),
+                col(Post.campaign_id),
+                col(PostMetricLatest.impressions),
+                col(PostMetricLatest.engagements),
             )
             .join(Post, col(Post.id) == col(PostMetricLatest.post_id))
             .where(
-                PostMetricLatest.organization_id == actor.organization_id,
-                PostMetricLatest.brand_id == scope.brand.id,
+                col(PostMetricLatest.organization_id) == actor.organization_id,
+                col(PostMetricLatest.brand_id) == scope.brand.id,
                 col(PostMetricLatest.social_account_id).in_(scope.ids),
                 col(PostMetricLatest.published_at) >= lo,
                 col(PostMetricLatest.published_at) < hi,

@@ -209,7 +209,7 @@ def _seed_brand_history(
                 local = datetime.combine(day, dt_time(hour, rng.randrange(60)), zone)
                 at = local.astimezone(UTC)
                 if start <= at <= now - timedelta(minutes=30):
-                    campaign = next(
+                    in_campaign = next(
                         (
                             c.id
                             for c in campaigns
@@ -217,7 +217,7 @@ def _seed_brand_history(
                         ),
                         None,
                     )
-                    planned.append((account, at, rng.choice(DEMO_POSTS), campaign))
+                    planned.append((account, at, rng.choice(DEMO_POSTS), in_campaign))
             day += timedelta(days=1)
     posts = [
         Post(
@@ -283,7 +283,8 @@ def _seed_brand_history(
         day_row(account, at.astimezone(zone).date())["posts_published"] += 1
         previous = {"impressions": 0, "engagements": 0, "likes": 0, "comments": 0}
         previous |= {"shares": 0, "clicks": 0}
-        step, last = 0, None
+        step = 0
+        last: dict[str, Any] | None = None
         for step, offset in enumerate(CADENCE):  # noqa: B007 - step is read after the loop
             collected = at + offset
             if collected > now:

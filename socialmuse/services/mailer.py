@@ -188,7 +188,7 @@ def send_notification_emails(session: Session, *, limit: int = 50) -> tuple[int,
             continue  # another worker is sending it
         link = f"\n\nOpen it in SocialMuse: {base_url}{pending.link}" if pending.link else ""
         try:
-            send(Email(to=[pending.to], subject=pending.subject, body=f"{pending.body}{link}\n"))
+            send(Email(to=(pending.to,), subject=pending.subject, body=f"{pending.body}{link}\n"))
         except MailError as exc:
             notifications.release_email(session, pending.notification_id)
             errors.append(exc.message)

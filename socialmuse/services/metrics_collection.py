@@ -471,7 +471,8 @@ def _end(session: Session, target_id: int, step: int, why: str) -> None:
     session.execute(
         update(PostMetricSchedule)
         .where(
-            col(PostMetricSchedule.target_id) == target_id, PostMetricSchedule.collect_step == step
+            col(PostMetricSchedule.target_id) == target_id,
+            col(PostMetricSchedule.collect_step) == step,
         )
         .values(finished=True, lease_expires_at=None, last_error_message=why)
     )

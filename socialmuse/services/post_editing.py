@@ -188,7 +188,7 @@ def save_post(
     session.flush()
     pid = post.id or 0
 
-    session.exec(delete(PostMedia).where(col(PostMedia.post_id) == pid))  # type: ignore[call-overload]
+    session.execute(delete(PostMedia).where(col(PostMedia.post_id) == pid))
     for position, asset in enumerate(assets):
         session.add(PostMedia(post_id=pid, media_id=asset.id or 0, position=position))
     tags.set_post_tags(

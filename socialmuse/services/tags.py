@@ -66,7 +66,7 @@ def ensure_tags(session: Session, *, actor: Actor, names: Sequence[str]) -> list
 
 def set_post_tags(session: Session, *, post_id: int, tags: Sequence[Tag]) -> None:
     """Replace a post's tags (the caller has already checked it may edit the post)."""
-    session.exec(delete(PostTag).where(col(PostTag.post_id) == post_id))  # type: ignore[call-overload]
+    session.execute(delete(PostTag).where(col(PostTag.post_id) == post_id))
     for tag in tags:
         session.add(PostTag(post_id=post_id, tag_id=tag.id or 0))
     session.flush()

@@ -23,7 +23,7 @@ from socialmuse.models.enums import AccountStatus, Platform, PostStatus, TargetS
 from socialmuse.platforms.base import PostMetrics
 from socialmuse.services import auth, brands
 from tests.browser.mail import Inbox
-from tests.browser.people import PASSWORD, email_for, sign_up, unique
+from tests.browser.people import PASSWORD, email_for, fill_form, sign_up, unique
 from tests.factories import Person
 from tests.services.analytics_helpers import account, audience, published
 
@@ -226,3 +226,29 @@ def test_a_scheduled_report_arrives(page: Page, mail_server: Inbox, tmp_path: Pa
     assert pdf.startswith(b"%PDF-") and pdf.count(b"/Subtype /Image") >= 4  # logo, 3 charts
     page.locator("#schedules-refresh").click()
     expect(row.locator(".schedule-result")).to_contain_text("Sent")
+
+
+def test_the_demo_history_fills_every_chart_and_follows_the_filters(page: Page) -> None:
+    from socialmuse.services import demo
+
+    with session_scope() as session:
+        login = demo.seed_demo(session)
+        demo.seed_history(session, login)
+    page.goto(routes.LOGIN)
+    fill_form(page, "login", email=login.email, password=login.password)
+    page.locator("#login-submit").click()
+    expect(page.locator("#page-heading")).to_have_text("Dashboard")
+    engagements = page.locator("#kpi-engagements")
+    expect(engagements).not_to_have_text(re.compile(r"^(0|—|)$"))
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Analytics").click()
+    expect(page.locator("#page-heading")).to_have_text("Analytics")
+    for chart in ("#chart-engagement", "#chart-networks", "#chart-followers"):
+        expect(page.locator(f"{chart} .js-plotly-plot")).to_be_visible()
+    expect(page.locator("#top-posts tbody tr").first).to_be_visible()
+    expect(page.locator("#chart-best-times .js-plotly-plot")).to_be_visible()
+    page.locator("#period-90").click()
+    expect(engagements).not_to_have_text(re.compile(r"^(0|—|)$"))
+    ninety = engagements.inner_text()
+    page.locator("#period-7").click()
+    expect(engagements).not_to_have_text(ninety)  # a week of 90 days' history is less

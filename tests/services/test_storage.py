@@ -152,7 +152,7 @@ class Recording:
         return None
 
     def refresh(self, account: AccountContext) -> ConnectedAccount:
-        raise NotImplementedError
+        raise AssertionError("a Sandbox token never expires: nothing here should refresh it")
 
 
 def test_publishing_reads_media_from_s3(session: Session, on_s3: str, tmp_path: Path) -> None:
